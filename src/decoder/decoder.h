@@ -1,0 +1,51 @@
+/*
+ * decoder.h
+ *		The Debezium-compatible logical decoding output plugin.
+ *
+ * Used two ways: as an ordinary output plugin (SQL functions,
+ * pg_recvlogical), where each event is one line of text, and in-process by
+ * the relay, which installs a record sink before creating its decoding
+ * context and then receives topic, key and value separately, with no text
+ * framing to parse.
+ */
+#ifndef PUB_DECODER_H
+#define PUB_DECODER_H
+
+#include "access/xlogdefs.h"
+#include "replication/logical.h"
+#include "replication/output_plugin.h"
+
+typedef enum DecoderRecordKind
+{
+	DECODER_RECORD_EVENT,		/* a change, message, heartbeat or txn event */
+	DECODER_RECORD_TXN_END		/* every event of the transaction was emitted */
+} DecoderRecordKind;
+
+/* One Kafka record as the decoder produced it; valid only during the call. */
+typedef struct DecoderRecord
+{
+	DecoderRecordKind kind;
+	const char *topic;
+	int			topic_len;
+	const char *key;			/* NULL: null key */
+	int			key_len;
+	const char *value;			/* NULL: tombstone */
+	int			value_len;
+	TransactionId xid;
+	XLogRecPtr	lsn;			/* LSN of the change */
+	XLogRecPtr	end_lsn;		/* end of the commit record of its transaction */
+} DecoderRecord;
+
+typedef void (*DecoderRecordSink) (LogicalDecodingContext *ctx,
+								   const DecoderRecord *record, void *arg);
+
+/*
+ * Set by the relay in its own process before CreateDecodingContext; the
+ * startup callback picks it up.  NULL (the default) means text output.
+ */
+extern DecoderRecordSink decoder_record_sink;
+extern void *decoder_record_sink_arg;
+
+extern void decoder_register_callbacks(OutputPluginCallbacks *cb);
+
+#endif							/* PUB_DECODER_H */
