@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# k8s/monitoring/: the Prometheus alert rules checked by Prometheus' own rule
+# parser (rulefmt + PromQL, what `promtool check rules` runs; built from the
+# Go module proxy by test/checks/promrules), and the postgres_exporter
+# queries file checked for structure and run (EXPLAIN) against the test
+# cluster in a scratch database with the extension.  Also proves a faulty
+# rule and a faulty query are rejected, every run.
+source "$(dirname "$0")/lib/tools.bash"
+py_tools
+promrules=$(promrules_bin)
+cd "$repo_dir/k8s/monitoring"
+"$promrules" alerts.yaml
+
+# The test cluster's connection (test/run.sh exports it); a scratch database.
+: "${PGHOST:?run from make test, or export PGHOST/PGPORT/PGUSER of a server with the extension installed}"
+export PGDATABASE=pbo_check_monitoring
+dropdb --if-exists "$PGDATABASE" && createdb "$PGDATABASE"
+trap 'dropdb --if-exists "$PGDATABASE"' EXIT
+python3 "$checks_dir/lib/exporter_queries.py" queries.yaml
+
+log "faulty files must be rejected"
+bad=$(mktemp -d); trap 'rm -rf "$bad"; dropdb --if-exists "$PGDATABASE"' EXIT
+sed 's/pub_backoffice_slot_lag_bytes > 1024/pub_backoffice_slot_lag_bytes >> 1024/' alerts.yaml >"$bad/alerts.yaml"
+if "$promrules" "$bad/alerts.yaml"; then echo "a PromQL syntax error was accepted"; exit 1; fi
+sed 's/confirmed_flush_lsn), 0) AS lag_bytes/confirmed_flush), 0) AS lag_bytes/' queries.yaml >"$bad/queries.yaml"
+if python3 "$checks_dir/lib/exporter_queries.py" "$bad/queries.yaml"; then echo "a wrong column was accepted"; exit 1; fi
+sed 's/usage: GAUGE/usage: GAGE/' queries.yaml >"$bad/queries.yaml"
+if python3 "$checks_dir/lib/exporter_queries.py" "$bad/queries.yaml"; then echo "a wrong usage was accepted"; exit 1; fi
+log "ok"
