@@ -1,0 +1,160 @@
+"""Run Debezium's PostgreSQL connector and our plugin on the same WAL and
+compare their records field by field.
+
+Used by test/integration/test_debezium_compatibility.py; also runnable by hand
+(see test/compat/README.md).  Only the event-time fields outside `source`
+(ts_ms, ts_us, ts_ns of the envelope) and `source.version` are masked.
+"""
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MASKED = "<masked>"
+
+
+def classpath():
+    """Fetch the jars (cached) and compile DebeziumDump; return the classpath."""
+    out = subprocess.run(["bash", str(HERE / "fetch.sh")], check=True,
+                         stdout=subprocess.PIPE, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+class Debezium:
+    """One embedded Debezium engine writing JSON lines to `out`."""
+
+    def __init__(self, out, dbname, port, prefix, slot, properties):
+        self.out = Path(out)
+        self.log = self.out.with_suffix(".log")
+        for stale in (self.out, self.log):
+            stale.unlink(missing_ok=True)
+        args = ["java", "-cp", classpath(), "DebeziumDump", str(self.out), "100000000", "3600",
+                f"database.port={port}", f"database.dbname={dbname}", f"topic.prefix={prefix}",
+                f"slot.name={slot}", f"publication.name={slot}"]
+        args += [f"{k}={v}" for k, v in properties.items()]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                     stderr=open(self.log, "w"), start_new_session=True)
+
+    def records(self):
+        if not self.out.exists():
+            return []
+        lines = self.out.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def wait(self, predicate, what, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"Debezium exited while waiting for {what}:\n" + self.tail())
+            recs = self.records()
+            if predicate(recs):
+                return recs
+            time.sleep(0.3)
+        raise AssertionError(f"Debezium: timed out waiting for {what}:\n" + self.tail())
+
+    def tail(self, n=40):
+        return "\n".join(self.log.read_text().splitlines()[-n:]) if self.log.exists() else ""
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def mask(record):
+    """The record with only the fields Debezium lets differ replaced by a marker."""
+    value = record.get("value")
+    payload = value.get("payload") if isinstance(value, dict) and "schema" in value else value
+    if isinstance(payload, dict):
+        for k in ("ts_ms", "ts_us", "ts_ns"):
+            if k in payload and "source" in payload:
+                payload[k] = MASKED
+        src = payload.get("source")
+        if isinstance(src, dict) and "version" in src:
+            src["version"] = MASKED
+    return record
+
+
+def ordered(text):
+    """Parse JSON keeping key order (objects become lists of pairs)."""
+    return json.loads(text, object_pairs_hook=lambda pairs: ("obj", pairs))
+
+
+def to_ordered(value):
+    return ordered(json.dumps(value))
+
+
+def differences(ours, theirs, path="$"):
+    """Field-by-field differences, each 'path: ours X, Debezium Y'."""
+    if isinstance(theirs, tuple) and isinstance(ours, tuple):
+        okeys = [k for k, _ in ours[1]]
+        tkeys = [k for k, _ in theirs[1]]
+        out = []
+        if okeys != tkeys:
+            missing = [k for k in tkeys if k not in okeys]
+            extra = [k for k in okeys if k not in tkeys]
+            if missing or extra:
+                out.append(f"{path}: keys missing {missing}, extra {extra}")
+            else:
+                out.append(f"{path}: key order ours {okeys}, Debezium {tkeys}")
+        o = dict(ours[1])
+        for k, v in theirs[1]:
+            if k in o:
+                out += differences(o[k], v, f"{path}.{k}")
+        return out
+    if isinstance(theirs, list) and isinstance(ours, list):
+        if len(ours) != len(theirs):
+            return [f"{path}: ours {short(ours)}, Debezium {short(theirs)}"]
+        out = []
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            out += differences(a, b, f"{path}[{i}]")
+        return out
+    if type(ours) is not type(theirs) or ours != theirs:
+        return [f"{path}: ours {short(ours)}, Debezium {short(theirs)}"]
+    return []
+
+
+def plain(v):
+    """Ordered form back to plain JSON values, for printing."""
+    if isinstance(v, tuple):
+        return {k: plain(x) for k, x in v[1]}
+    if isinstance(v, list):
+        return [plain(x) for x in v]
+    return v
+
+
+def short(v, limit=300):
+    s = json.dumps(plain(v), separators=(",", ":"))
+    return s if len(s) <= limit else s[:limit] + "…"
+
+
+def label(rec):
+    """A short name for a record: topic, op and key payload."""
+    value = rec.get("value")
+    payload = value.get("payload") if isinstance(value, dict) and "schema" in value else value
+    op = payload.get("op") if isinstance(payload, dict) else ("tombstone" if payload is None else "?")
+    key = rec.get("key")
+    key = key.get("payload") if isinstance(key, dict) and "schema" in key else key
+    return f"{rec.get('topic')} op={op} key={json.dumps(key, separators=(',', ':'))}"
+
+
+def compare(ours, theirs):
+    """Differences between two record lists, as readable lines (empty: identical)."""
+    report = []
+    if len(ours) != len(theirs):
+        report.append(f"record count: ours {len(ours)}, Debezium {len(theirs)}")
+        report += ["  ours:     " + label(r) for r in ours]
+        report += ["  Debezium: " + label(r) for r in theirs]
+    for i, (a, b) in enumerate(zip(ours, theirs)):
+        diffs = differences(to_ordered(mask(a)), to_ordered(mask(b)))
+        if diffs:
+            report.append(f"record {i} ({label(b)}):")
+            report += ["  " + d for d in diffs]
+    return report
