@@ -33,7 +33,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 test:
 	bash test/run.sh
 demo:
-	bash test/demo.sh
+	bash demo/run.sh
 deps:
 	bash test/deps.sh
 bench:
