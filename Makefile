@@ -29,7 +29,7 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 
 .DEFAULT_GOAL := all
-.PHONY: test demo deps bench
+.PHONY: test demo deps bench valgrind
 test:
 	bash test/run.sh
 demo:
@@ -38,6 +38,8 @@ deps:
 	bash test/deps.sh
 bench:
 	bash test/bench/run.sh
+valgrind:
+	bash test/memcheck/valgrind.sh
 
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
