@@ -11,6 +11,10 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
+#include "commands/dbcommands.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/timestamp.h"
 
 #include "decoder/envelope.h"
@@ -60,9 +64,11 @@ OPTIONAL_INT64("event_count") ","
 "{\"type\":\"array\",\"items\":{\"type\":\"struct\",\"fields\":["
 "{\"type\":\"string\",\"optional\":false,\"field\":\"data_collection\"},"
 "{\"type\":\"int64\",\"optional\":false,\"field\":\"event_count\"}"
-"],\"optional\":false,\"name\":\"event.collection\",\"version\":1},\"optional\":true,\"field\":\"data_collections\"},"
+"],\"optional\":true,\"name\":\"event.collection\",\"version\":1},\"optional\":true,\"field\":\"data_collections\"},"
 "{\"type\":\"int64\",\"optional\":false,\"field\":\"ts_ms\"}"
 "],\"optional\":false,\"name\":\"io.debezium.connector.common.TransactionMetadataValue\",\"version\":1},\"payload\":";
+
+static const char message_source_table[] = ",\"schema\":\"\",\"table\":\"\",\"txId\":";
 
 static const char message_key_schema[] =
 "{\"schema\":{\"type\":\"struct\",\"fields\":["
@@ -70,23 +76,47 @@ static const char message_key_schema[] =
 "],\"optional\":false,\"name\":\"io.debezium.connector.postgresql.MessageKey\",\"version\":1},\"payload\":";
 
 void
-envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts, const char *dbname)
+envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts)
 {
 	StringInfoData buf;
 
 	es->opts = opts;
+	es->cxt = CurrentMemoryContext;
 	es->has_last_commit = false;
 	es->last_commit_lsn = InvalidXLogRecPtr;
+	es->source_db = NULL;
 	initStringInfo(&buf);
 	json_append_lit(&buf, ",\"source\":{\"version\":\"" SOURCE_VERSION "\",\"connector\":\"postgresql\",\"name\":");
 	json_append_cstring(&buf, opts->topic_prefix);
 	json_append_lit(&buf, ",\"ts_ms\":");
 	es->source_head = buf.data;
+}
+
+/*
+ * The database name needs the catalog, which a walsender's startup callback
+ * may not read (no transaction is open there), so it is looked up with the
+ * first event instead.
+ */
+static void
+ensure_source_db(EnvelopeSession *es)
+{
+	MemoryContext old;
+	bool		own_xact = !IsTransactionState();
+	StringInfoData buf;
+
+	if (es->source_db)
+		return;
+	if (own_xact)
+		StartTransactionCommand();
+	old = MemoryContextSwitchTo(es->cxt);
 	initStringInfo(&buf);
 	json_append_lit(&buf, ",\"snapshot\":\"false\",\"db\":");
-	json_append_cstring(&buf, dbname);
+	json_append_cstring(&buf, get_database_name(MyDatabaseId));
 	json_append_lit(&buf, ",\"sequence\":\"[");
 	es->source_db = buf.data;
+	MemoryContextSwitchTo(old);
+	if (own_xact)
+		CommitTransactionCommand();
 }
 
 static int64
@@ -103,15 +133,18 @@ void
 envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 				   TimestampTz commit_time, MemoryContext cxt)
 {
-	MemoryContext old = MemoryContextSwitchTo(cxt);
+	MemoryContext old;
 	bool		mask = es->opts->mask_volatile;
 	int64		us = mask ? 0 : unix_us(commit_time ? commit_time : GetCurrentTimestamp());
 	StringInfoData buf;
 
+	ensure_source_db(es);
+	old = MemoryContextSwitchTo(cxt);
 	txn->xid = xid;
 	txn->cxt = cxt;
 	txn->serial++;
 	txn->begin_sent = false;
+	txn->had_changes = false;
 	txn->total_order = 0;
 	txn->first_collection = txn->last_collection = NULL;
 	txn->commit_ms = us / 1000;
@@ -131,6 +164,7 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 	}
 	json_append_lit(&buf, ",\\\"");
 	txn->source_a = buf.data;
+	txn->source_a_len = buf.len;
 
 	initStringInfo(&buf);
 	json_append_lit(&buf, "\\\"]\",\"ts_us\":");
@@ -138,6 +172,7 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 	json_append_lit(&buf, ",\"ts_ns\":");
 	json_append_int64(&buf, us * 1000);
 	txn->source_b = buf.data;
+	txn->source_b_len = buf.len;
 
 	initStringInfo(&buf);
 	if (TransactionIdIsValid(xid))
@@ -146,6 +181,7 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 		json_append_lit(&buf, "null");
 	json_append_lit(&buf, ",\"lsn\":");
 	txn->source_xid = buf.data;
+	txn->source_xid_len = buf.len;
 	MemoryContextSwitchTo(old);
 }
 
@@ -153,6 +189,11 @@ static void
 write_field_schema(StringInfo buf, const RelColumn *col, bool optional)
 {
 	column_type_write_schema(buf, &col->type, optional);
+	if (col->default_json)
+	{
+		json_append_lit(buf, ",\"default\":");
+		appendStringInfoString(buf, col->default_json);
+	}
 	json_append_lit(buf, ",\"field\":");
 	appendBinaryStringInfo(buf, col->field + 1, strlen(col->field) - 2);
 	appendStringInfoChar(buf, '}');
@@ -177,6 +218,7 @@ envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts)
 {
 	StringInfoData buf;
 
+	entry->key_head_len = entry->value_head_len = 0;
 	if (!opts->schemas_enable)
 	{
 		entry->key_head = "";
@@ -193,6 +235,7 @@ envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts)
 	}
 	appendStringInfo(&buf, "],\"optional\":false,\"name\":\"%s.Key\"},\"payload\":", entry->topic);
 	entry->key_head = buf.data;
+	entry->key_head_len = buf.len;
 
 	initStringInfo(&buf);
 	json_append_lit(&buf, "{\"schema\":{\"type\":\"struct\",\"fields\":[");
@@ -208,6 +251,7 @@ envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts)
 					 "],\"optional\":false,\"name\":\"%s.Envelope\",\"version\":2},\"payload\":",
 					 entry->topic);
 	entry->value_head = buf.data;
+	entry->value_head_len = buf.len;
 }
 
 static void
@@ -218,7 +262,7 @@ write_column(StringInfo buf, const RelColumn *col, const RowImage *row, const De
 	if (row->nulls[col->attidx])
 	{
 		if (row->key_only && col->notnull)
-			column_type_write_zero(buf, &col->type, opts);
+			column_type_write_zero(buf, &col->type, opts, false);
 		else
 			json_append_lit(buf, "null");
 	}
@@ -241,7 +285,7 @@ write_row(StringInfo buf, const RelationEntry *entry, const RowImage *row, const
 	{
 		const RelColumn *col = &entry->cols[i];
 
-		appendStringInfoString(buf, col->field + (i == 0));
+		appendBinaryStringInfo(buf, col->field + (i == 0), col->field_len - (i == 0));
 		write_column(buf, col, row, opts);
 	}
 	appendStringInfoChar(buf, '}');
@@ -251,13 +295,13 @@ void
 envelope_write_key(StringInfo buf, const RelationEntry *entry, const RowImage *row,
 				   const DecoderOptions *opts)
 {
-	appendStringInfoString(buf, entry->key_head);
+	appendBinaryStringInfo(buf, entry->key_head, entry->key_head_len);
 	appendStringInfoChar(buf, '{');
 	for (int k = 0; k < entry->nkeys; k++)
 	{
 		const RelColumn *col = &entry->cols[entry->keys[k]];
 
-		appendStringInfoString(buf, col->field + (k == 0));
+		appendBinaryStringInfo(buf, col->field + (k == 0), col->field_len - (k == 0));
 		write_column(buf, col, row, opts);
 	}
 	appendStringInfoChar(buf, '}');
@@ -267,23 +311,34 @@ envelope_write_key(StringInfo buf, const RelationEntry *entry, const RowImage *r
 
 static void
 write_source(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
-			 const char *source_table, XLogRecPtr lsn)
+			 const char *source_table, int source_table_len, XLogRecPtr lsn)
 {
 	if (es->opts->mask_volatile)
 		lsn = 0;
-	appendStringInfoString(buf, txn->source_a);
+	appendBinaryStringInfo(buf, txn->source_a, txn->source_a_len);
 	json_append_uint64(buf, lsn);
-	appendStringInfoString(buf, txn->source_b);
-	appendStringInfoString(buf, source_table);
-	appendStringInfoString(buf, txn->source_xid);
+	appendBinaryStringInfo(buf, txn->source_b, txn->source_b_len);
+	appendBinaryStringInfo(buf, source_table, source_table_len);
+	appendBinaryStringInfo(buf, txn->source_xid, txn->source_xid_len);
 	json_append_uint64(buf, lsn);
 	json_append_lit(buf, ",\"xmin\":null}");
 }
 
 /* The transaction block, counting the event for transaction metadata. */
+/* Debezium's transaction id: "<xid>:<lsn of the record being emitted>". */
+static void
+write_txn_id(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn, XLogRecPtr lsn)
+{
+	appendStringInfoChar(buf, '"');
+	appendStringInfoString(buf, txn->id);
+	appendStringInfoChar(buf, ':');
+	json_append_uint64(buf, es->opts->mask_volatile ? 0 : lsn);
+	appendStringInfoChar(buf, '"');
+}
+
 static void
 write_transaction(StringInfo buf, const EnvelopeSession *es, TxnContext *txn,
-				  RelationEntry *entry)
+				  RelationEntry *entry, XLogRecPtr lsn)
 {
 	if (!es->opts->transaction_metadata || txn->id == NULL)
 	{
@@ -304,7 +359,7 @@ write_transaction(StringInfo buf, const EnvelopeSession *es, TxnContext *txn,
 	txn->total_order++;
 	entry->txn_events++;
 	json_append_lit(buf, ",\"transaction\":{\"id\":");
-	json_append_cstring(buf, txn->id);
+	write_txn_id(buf, es, txn, lsn);
 	json_append_lit(buf, ",\"total_order\":");
 	json_append_int64(buf, txn->total_order);
 	json_append_lit(buf, ",\"data_collection_order\":");
@@ -332,13 +387,13 @@ envelope_write_change(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 					  RelationEntry *entry, char op, const RowImage *before,
 					  const RowImage *after, XLogRecPtr lsn)
 {
-	appendStringInfoString(buf, entry->value_head);
+	appendBinaryStringInfo(buf, entry->value_head, entry->value_head_len);
 	json_append_lit(buf, "{\"before\":");
 	write_row(buf, entry, before, es->opts);
 	json_append_lit(buf, ",\"after\":");
 	write_row(buf, entry, after, es->opts);
-	write_source(buf, es, txn, entry->source_table, lsn);
-	write_transaction(buf, es, txn, entry);
+	write_source(buf, es, txn, entry->source_table, entry->source_table_len, lsn);
+	write_transaction(buf, es, txn, entry, lsn);
 	json_append_lit(buf, ",\"op\":\"");
 	appendStringInfoChar(buf, op);
 	appendStringInfoChar(buf, '"');
@@ -349,19 +404,106 @@ envelope_write_change(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 }
 
 void
-envelope_write_txn_key(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn)
+envelope_write_txn_key(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
+					   XLogRecPtr lsn)
 {
 	if (es->opts->schemas_enable)
 		appendStringInfoString(buf, txn_key_schema);
 	json_append_lit(buf, "{\"id\":");
-	json_append_cstring(buf, txn->id);
+	write_txn_id(buf, es, txn, lsn);
 	appendStringInfoChar(buf, '}');
 	if (es->opts->schemas_enable)
 		appendStringInfoChar(buf, '}');
 }
 
+/*
+ * Java's String.hashCode over the UTF-16 code units of a UTF-8 string, as
+ * java.util.HashMap spreads it.
+ */
+static uint32
+java_hash(const char *s)
+{
+	uint32		h = 0;
+	const unsigned char *p = (const unsigned char *) s;
+
+	while (*p)
+	{
+		int			len = pg_utf_mblen(p);
+		pg_wchar	c = utf8_to_unicode(p);
+
+		if (c > 0xFFFF)
+		{
+			h = h * 31 + (0xD800 + ((c - 0x10000) >> 10));
+			h = h * 31 + (0xDC00 + ((c - 0x10000) & 0x3FF));
+		}
+		else
+			h = h * 31 + c;
+		p += len;
+	}
+	return h ^ (h >> 16);
+}
+
+typedef struct CollectionSlot
+{
+	RelationEntry *entry;
+	uint32		bucket;
+	int			order;
+} CollectionSlot;
+
+static int
+compare_slots(const void *a, const void *b)
+{
+	const CollectionSlot *x = a;
+	const CollectionSlot *y = b;
+
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	return x->order - y->order;
+}
+
+/*
+ * END's data_collections in the order Debezium's HashMap iterates them:
+ * by bucket (the spread hash modulo a capacity of 16, doubled beyond a
+ * 0.75 load), then by insertion.
+ */
+static void
+write_data_collections(StringInfo buf, const TxnContext *txn)
+{
+	int			n = 0;
+	uint32		capacity = 16;
+	CollectionSlot *slots;
+
+	for (RelationEntry *e = txn->first_collection; e; e = e->txn_next)
+		n++;
+	while (n > capacity * 3 / 4)
+		capacity *= 2;
+	slots = palloc(sizeof(CollectionSlot) * Max(n, 1));
+	n = 0;
+	for (RelationEntry *e = txn->first_collection; e; e = e->txn_next, n++)
+	{
+		slots[n].entry = e;
+		slots[n].bucket = java_hash(e->data_collection) & (capacity - 1);
+		slots[n].order = n;
+	}
+	qsort(slots, n, sizeof(CollectionSlot), compare_slots);
+	appendStringInfoChar(buf, '[');
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		json_append_lit(buf, "{\"data_collection\":");
+		json_append_cstring(buf, slots[i].entry->data_collection);
+		json_append_lit(buf, ",\"event_count\":");
+		json_append_int64(buf, slots[i].entry->txn_events);
+		appendStringInfoChar(buf, '}');
+	}
+	appendStringInfoChar(buf, ']');
+	pfree(slots);
+}
+
 void
-envelope_write_txn_event(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn, bool end)
+envelope_write_txn_event(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
+						 bool end, XLogRecPtr lsn)
 {
 	if (es->opts->schemas_enable)
 		appendStringInfoString(buf, txn_value_schema);
@@ -371,25 +513,15 @@ envelope_write_txn_event(StringInfo buf, const EnvelopeSession *es, const TxnCon
 	else
 		json_append_lit(buf, "\"BEGIN\"");
 	json_append_lit(buf, ",\"id\":");
-	json_append_cstring(buf, txn->id);
+	write_txn_id(buf, es, txn, lsn);
 	if (!end)
 		json_append_lit(buf, ",\"event_count\":null,\"data_collections\":null");
 	else
 	{
 		json_append_lit(buf, ",\"event_count\":");
 		json_append_int64(buf, txn->total_order);
-		json_append_lit(buf, ",\"data_collections\":[");
-		for (RelationEntry *entry = txn->first_collection; entry; entry = entry->txn_next)
-		{
-			if (entry != txn->first_collection)
-				appendStringInfoChar(buf, ',');
-			json_append_lit(buf, "{\"data_collection\":");
-			json_append_cstring(buf, entry->data_collection);
-			json_append_lit(buf, ",\"event_count\":");
-			json_append_int64(buf, entry->txn_events);
-			appendStringInfoChar(buf, '}');
-		}
-		appendStringInfoChar(buf, ']');
+		json_append_lit(buf, ",\"data_collections\":");
+		write_data_collections(buf, txn);
 	}
 	json_append_lit(buf, ",\"ts_ms\":");
 	json_append_int64(buf, txn->commit_ms);
@@ -440,8 +572,8 @@ envelope_write_message(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 		write_message_schema(buf, es->opts);
 	json_append_lit(buf, "{\"op\":\"m\"");
 	write_event_time(buf, es, false);
-	write_source(buf, es, txn, ",\"schema\":\"\",\"table\":\"\",\"txId\":", lsn);
-	write_transaction(buf, es, txn, &message_collection);
+	write_source(buf, es, txn, message_source_table, sizeof(message_source_table) - 1, lsn);
+	write_transaction(buf, es, txn, &message_collection, lsn);
 	json_append_lit(buf, ",\"message\":{\"prefix\":");
 	json_append_cstring(buf, prefix);
 	json_append_lit(buf, ",\"content\":");

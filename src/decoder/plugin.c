@@ -13,6 +13,7 @@
 
 #include "access/heapam.h"
 #include "access/htup_details.h"
+#include "catalog/pg_class.h"
 #include "commands/dbcommands.h"
 #include "miscadmin.h"
 #include "utils/datum.h"
@@ -24,6 +25,13 @@
 #include "decoder/options.h"
 #include "decoder/relation_cache.h"
 #include "json/json_writer.h"
+
+/* PostgreSQL 17 hands over HeapTuples instead of ReorderBufferTupleBufs. */
+#if PG_VERSION_NUM >= 170000
+#define CHANGE_TUPLE(t) (t)
+#else
+#define CHANGE_TUPLE(t) (&(t)->tuple)
+#endif
 
 DecoderRecordSink decoder_record_sink = NULL;
 void	   *decoder_record_sink_arg = NULL;
@@ -55,7 +63,7 @@ decoder_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt, bool is_i
 										   ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(ctx->context);
 	decoder_parse_options(&state->opts, ctx->output_plugin_options);
-	envelope_session_init(&state->session, &state->opts, get_database_name(MyDatabaseId));
+	envelope_session_init(&state->session, &state->opts);
 	initStringInfo(&state->key);
 	initStringInfo(&state->value);
 	state->txn_topic = psprintf("%s.transaction", state->opts.topic_prefix);
@@ -75,31 +83,55 @@ decoder_shutdown(LogicalDecodingContext *ctx)
 	relation_cache_destroy();
 }
 
+/* One Kafka record to render: what the key and value writers need. */
+typedef struct Event
+{
+	DecoderState *state;
+	RelationEntry *entry;		/* change events */
+	char		op;
+	const RowImage *before;
+	const RowImage *after;
+	const RowImage *keyrow;
+	XLogRecPtr	lsn;
+	TxnContext *txn;
+	bool		end;			/* transaction metadata: END, else BEGIN */
+	const char *prefix;			/* logical decoding message */
+	const char *content;
+	Size		size;
+} Event;
+
+typedef void (*RenderFn) (StringInfo buf, const Event *ev);
+
 /*
- * Emit one Kafka record.  key == NULL is a null key, value == NULL a
- * tombstone, which the "value" text output leaves out.
+ * Emit one Kafka record; a NULL key writer means a null key, a NULL value
+ * writer a tombstone (which the "value" text output leaves out).  Text
+ * output renders straight into ctx->out, so each line is built once.
  */
 static void
-emit(LogicalDecodingContext *ctx, const char *topic, StringInfo key, StringInfo value,
-	 TransactionId xid, XLogRecPtr lsn, XLogRecPtr end_lsn)
+emit(LogicalDecodingContext *ctx, const char *topic, RenderFn key, RenderFn value,
+	 const Event *ev, TransactionId xid, XLogRecPtr end_lsn)
 {
 	DecoderState *state = ctx->output_plugin_private;
 
 	if (state->sink)
 	{
-		DecoderRecord rec = {
-			.kind = DECODER_RECORD_EVENT,
-			.topic = topic,
-			.topic_len = strlen(topic),
-			.key = key ? key->data : NULL,
-			.key_len = key ? key->len : 0,
-			.value = value ? value->data : NULL,
-			.value_len = value ? value->len : 0,
-			.xid = xid,
-			.lsn = lsn,
-			.end_lsn = end_lsn,
-		};
+		DecoderRecord rec = {.kind = DECODER_RECORD_EVENT, .topic = topic,
+			.topic_len = strlen(topic), .xid = xid, .lsn = ev->lsn, .end_lsn = end_lsn};
 
+		resetStringInfo(&state->key);
+		resetStringInfo(&state->value);
+		if (key)
+		{
+			key(&state->key, ev);
+			rec.key = state->key.data;
+			rec.key_len = state->key.len;
+		}
+		if (value)
+		{
+			value(&state->value, ev);
+			rec.value = state->value.data;
+			rec.value_len = state->value.len;
+		}
 		state->sink(ctx, &rec, state->sink_arg);
 		return;
 	}
@@ -107,24 +139,62 @@ emit(LogicalDecodingContext *ctx, const char *topic, StringInfo key, StringInfo 
 		return;
 	OutputPluginPrepareWrite(ctx, true);
 	if (state->opts.output == OUTPUT_VALUE)
-		appendBinaryStringInfo(ctx->out, value->data, value->len);
+		value(ctx->out, ev);
 	else
 	{
 		json_append_lit(ctx->out, "{\"topic\":");
 		json_append_cstring(ctx->out, topic);
 		json_append_lit(ctx->out, ",\"key\":");
 		if (key)
-			appendBinaryStringInfo(ctx->out, key->data, key->len);
+			key(ctx->out, ev);
 		else
 			json_append_lit(ctx->out, "null");
 		json_append_lit(ctx->out, ",\"value\":");
 		if (value)
-			appendBinaryStringInfo(ctx->out, value->data, value->len);
+			value(ctx->out, ev);
 		else
 			json_append_lit(ctx->out, "null");
 		appendStringInfoChar(ctx->out, '}');
 	}
 	OutputPluginWrite(ctx, true);
+}
+
+static void
+render_change_key(StringInfo buf, const Event *ev)
+{
+	envelope_write_key(buf, ev->entry, ev->keyrow, &ev->state->opts);
+}
+
+static void
+render_change(StringInfo buf, const Event *ev)
+{
+	envelope_write_change(buf, &ev->state->session, ev->txn, ev->entry, ev->op,
+						  ev->before, ev->after, ev->lsn);
+}
+
+static void
+render_txn_key(StringInfo buf, const Event *ev)
+{
+	envelope_write_txn_key(buf, &ev->state->session, ev->txn, ev->lsn);
+}
+
+static void
+render_txn(StringInfo buf, const Event *ev)
+{
+	envelope_write_txn_event(buf, &ev->state->session, ev->txn, ev->end, ev->lsn);
+}
+
+static void
+render_message_key(StringInfo buf, const Event *ev)
+{
+	envelope_write_message_key(buf, &ev->state->session, ev->prefix);
+}
+
+static void
+render_message(StringInfo buf, const Event *ev)
+{
+	envelope_write_message(buf, &ev->state->session, ev->txn, ev->prefix,
+						   ev->content, ev->size, ev->lsn);
 }
 
 static void
@@ -137,20 +207,28 @@ decoder_begin(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
 					   txn->xact_time.commit_time, state->txn_cxt);
 }
 
-/* The BEGIN metadata event goes out just before the transaction's first event. */
 static void
-ensure_begin_sent(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
+emit_txn_event(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, bool end, XLogRecPtr lsn)
+{
+	DecoderState *state = ctx->output_plugin_private;
+	Event		ev = {.state = state, .txn = &state->txn, .end = end, .lsn = lsn};
+
+	emit(ctx, state->txn_topic, render_txn_key, render_txn, &ev, txn->xid, txn->end_lsn);
+}
+
+/*
+ * The BEGIN metadata event goes out just before the transaction's first
+ * event, and carries that event's lsn as Debezium's does.
+ */
+static void
+ensure_begin_sent(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr lsn)
 {
 	DecoderState *state = ctx->output_plugin_private;
 
 	if (!state->opts.transaction_metadata || state->txn.begin_sent || state->txn.id == NULL)
 		return;
 	state->txn.begin_sent = true;
-	resetStringInfo(&state->key);
-	resetStringInfo(&state->value);
-	envelope_write_txn_key(&state->key, &state->session, &state->txn);
-	envelope_write_txn_event(&state->value, &state->session, &state->txn, false);
-	emit(ctx, state->txn_topic, &state->key, &state->value, txn->xid, txn->first_lsn, txn->end_lsn);
+	emit_txn_event(ctx, txn, false, lsn);
 }
 
 static void
@@ -159,13 +237,7 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 	DecoderState *state = ctx->output_plugin_private;
 
 	if (state->txn.begin_sent)
-	{
-		resetStringInfo(&state->key);
-		resetStringInfo(&state->value);
-		envelope_write_txn_key(&state->key, &state->session, &state->txn);
-		envelope_write_txn_event(&state->value, &state->session, &state->txn, true);
-		emit(ctx, state->txn_topic, &state->key, &state->value, txn->xid, commit_lsn, txn->end_lsn);
-	}
+		emit_txn_event(ctx, txn, true, txn->end_lsn);
 	if (state->sink)
 	{
 		DecoderRecord rec = {
@@ -177,8 +249,13 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 
 		state->sink(ctx, &rec, state->sink_arg);
 	}
-	state->session.has_last_commit = true;
-	state->session.last_commit_lsn = txn->end_lsn;
+	/* pgoutput skips empty transactions, so Debezium never sees their commit */
+	if (state->txn.had_changes)
+	{
+		state->session.has_last_commit = true;
+		state->session.last_commit_lsn = txn->end_lsn;
+		state->session.last_commit_time = txn->xact_time.commit_time;
+	}
 	MemoryContextReset(state->txn_cxt);
 	state->txn.id = NULL;
 }
@@ -194,6 +271,24 @@ deform(HeapTuple tuple, Relation rel, bool key_only)
 	row->key_only = key_only;
 	heap_deform_tuple(tuple, desc, row->values, row->nulls);
 	return row;
+}
+
+/*
+ * Under REPLICA IDENTITY FULL the old tuple carries TOASTed values in full,
+ * so an unchanged one is known: Debezium shows it rather than a placeholder.
+ */
+static void
+fill_unchanged_toast(const RelationEntry *entry, const RowImage *old, RowImage *new)
+{
+	for (int c = 0; c < entry->ncols; c++)
+	{
+		int			i = entry->cols[c].attidx;
+
+		if (entry->cols[c].type.varlena && !new->nulls[i] && !old->nulls[i] &&
+			VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(new->values[i])) &&
+			!VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(old->values[i])))
+			new->values[i] = old->values[i];
+	}
 }
 
 /* Did an update change the key?  Then Debezium emits delete + create. */
@@ -221,20 +316,14 @@ emit_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, RelationEntry *e
 			char op, const RowImage *before, const RowImage *after, XLogRecPtr lsn)
 {
 	DecoderState *state = ctx->output_plugin_private;
-	const RowImage *keyrow = after ? after : before;
-	bool		has_key = entry->nkeys > 0 && keyrow != NULL;
+	Event		ev = {.state = state, .entry = entry, .op = op, .before = before,
+		.after = after, .keyrow = after ? after : before, .lsn = lsn, .txn = &state->txn};
+	RenderFn	key = (entry->nkeys > 0 && ev.keyrow) ? render_change_key : NULL;
 
-	ensure_begin_sent(ctx, txn);
-	resetStringInfo(&state->key);
-	resetStringInfo(&state->value);
-	if (has_key)
-		envelope_write_key(&state->key, entry, keyrow, &state->opts);
-	envelope_write_change(&state->value, &state->session, &state->txn, entry, op,
-						  before, after, lsn);
-	emit(ctx, entry->topic, has_key ? &state->key : NULL, &state->value,
-		 txn->xid, lsn, txn->end_lsn);
+	ensure_begin_sent(ctx, txn, lsn);
+	emit(ctx, entry->topic, key, render_change, &ev, txn->xid, txn->end_lsn);
 	if (op == 'd' && state->opts.tombstones)
-		emit(ctx, entry->topic, has_key ? &state->key : NULL, NULL, txn->xid, lsn, txn->end_lsn);
+		emit(ctx, entry->topic, key, NULL, &ev, txn->xid, txn->end_lsn);
 }
 
 static void
@@ -244,10 +333,12 @@ decode_update(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, Relation rel,
 	DecoderState *state = ctx->output_plugin_private;
 	bool		full = entry->replident == REPLICA_IDENTITY_FULL;
 	RowImage   *old = NULL;
-	RowImage   *new = deform(&change->data.tp.newtuple->tuple, rel, false);
+	RowImage   *new = deform(CHANGE_TUPLE(change->data.tp.newtuple), rel, false);
 
 	if (change->data.tp.oldtuple)
-		old = deform(&change->data.tp.oldtuple->tuple, rel, !full);
+		old = deform(CHANGE_TUPLE(change->data.tp.oldtuple), rel, !full);
+	if (full && old)
+		fill_unchanged_toast(entry, old, new);
 	if (old && entry->nkeys > 0 && key_changed(entry, rel, old, new))
 	{
 		if (!state->opts.skip_delete)
@@ -268,6 +359,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	RelationEntry *entry = relation_cache_get(relation);
 	MemoryContext old;
 
+	state->txn.had_changes = true;
 	if (!entry->included)
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
@@ -276,7 +368,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		case REORDER_BUFFER_CHANGE_INSERT:
 			if (!state->opts.skip_create && change->data.tp.newtuple)
 				emit_change(ctx, txn, entry, 'c', NULL,
-							deform(&change->data.tp.newtuple->tuple, relation, false), change->lsn);
+							deform(CHANGE_TUPLE(change->data.tp.newtuple), relation, false), change->lsn);
 			break;
 		case REORDER_BUFFER_CHANGE_UPDATE:
 			if (change->data.tp.newtuple)
@@ -286,7 +378,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 			if (!state->opts.skip_delete)
 				emit_change(ctx, txn, entry, 'd',
 							change->data.tp.oldtuple
-							? deform(&change->data.tp.oldtuple->tuple, relation,
+							? deform(CHANGE_TUPLE(change->data.tp.oldtuple), relation,
 									 entry->replident != REPLICA_IDENTITY_FULL)
 							: NULL,
 							NULL, change->lsn);
@@ -305,20 +397,21 @@ decoder_truncate(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, int nrelati
 	DecoderState *state = ctx->output_plugin_private;
 	MemoryContext old;
 
+	state->txn.had_changes = true;
 	if (state->opts.skip_truncate)
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
 	for (int i = 0; i < nrelations; i++)
 	{
 		RelationEntry *entry = relation_cache_get(relations[i]);
+		Event		ev = {.state = state, .entry = entry, .op = 't', .lsn = change->lsn,
+			.txn = &state->txn};
 
-		if (!entry->included)
+		/* the partitions are listed too; Debezium reports only them */
+		if (!entry->included || relations[i]->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
 			continue;
-		ensure_begin_sent(ctx, txn);
-		resetStringInfo(&state->value);
-		envelope_write_change(&state->value, &state->session, &state->txn, entry, 't',
-							  NULL, NULL, change->lsn);
-		emit(ctx, entry->topic, NULL, &state->value, txn->xid, change->lsn, txn->end_lsn);
+		ensure_begin_sent(ctx, txn, change->lsn);
+		emit(ctx, entry->topic, NULL, render_change, &ev, txn->xid, txn->end_lsn);
 	}
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(state->change_cxt);
@@ -331,26 +424,36 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 	DecoderState *state = ctx->output_plugin_private;
 	TxnContext	standalone = {0};
 	TxnContext *tctx = &state->txn;
+	Event		ev = {.state = state, .prefix = prefix, .content = content, .size = size,
+		.lsn = lsn};
 	MemoryContext old;
 
+	if (transactional)
+		state->txn.had_changes = true;
 	if (!decoder_message_included(&state->opts, prefix))
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
 	if (!transactional)
 	{
-		/* outside any transaction: no txId, and the time is now */
-		envelope_begin_txn(&state->session, &standalone, InvalidTransactionId, 0,
-						   state->change_cxt);
+		/*
+		 * Debezium treats it as a transaction of its own that ends at the
+		 * message (its sequence is [lsn, lsn]) and keeps the previous
+		 * commit's time; it has no txId.
+		 */
+		state->session.has_last_commit = true;
+		state->session.last_commit_lsn = lsn;
+		envelope_begin_txn(&state->session, &standalone, InvalidTransactionId,
+						   state->session.last_commit_time, state->change_cxt);
 		tctx = &standalone;
 	}
 	else
-		ensure_begin_sent(ctx, txn);
-	resetStringInfo(&state->key);
-	resetStringInfo(&state->value);
-	envelope_write_message_key(&state->key, &state->session, prefix);
-	envelope_write_message(&state->value, &state->session, tctx, prefix, content, size, lsn);
-	emit(ctx, state->message_topic, &state->key, &state->value,
-		 transactional ? txn->xid : InvalidTransactionId, lsn,
+	{
+		state->txn.had_changes = true;
+		ensure_begin_sent(ctx, txn, lsn);
+	}
+	ev.txn = tctx;
+	emit(ctx, state->message_topic, render_message_key, render_message, &ev,
+		 transactional ? txn->xid : InvalidTransactionId,
 		 transactional ? txn->end_lsn : lsn);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(state->change_cxt);
