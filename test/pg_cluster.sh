@@ -26,7 +26,6 @@ start() {
             echo "unix_socket_directories = '$PBO_DIR'"
             echo "listen_addresses = '127.0.0.1'"
             # Debian's 15.19+ only lets listed libraries act as output plugins.
-            # (grep without -q: an early exit would SIGPIPE postgres and fail the pipeline)
             if "$bindir/postgres" --describe-config 2>/dev/null | grep '^output_plugin_libraries' >/dev/null; then
                 echo "output_plugin_libraries = 'pgoutput, test_decoding, wal2json, pub_backoffice'"
             fi
