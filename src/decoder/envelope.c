@@ -11,6 +11,9 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
+#include "commands/dbcommands.h"
+#include "miscadmin.h"
 #include "utils/timestamp.h"
 
 #include "decoder/envelope.h"
@@ -64,29 +67,55 @@ OPTIONAL_INT64("event_count") ","
 "{\"type\":\"int64\",\"optional\":false,\"field\":\"ts_ms\"}"
 "],\"optional\":false,\"name\":\"io.debezium.connector.common.TransactionMetadataValue\",\"version\":1},\"payload\":";
 
+static const char message_source_table[] = ",\"schema\":\"\",\"table\":\"\",\"txId\":";
+
 static const char message_key_schema[] =
 "{\"schema\":{\"type\":\"struct\",\"fields\":["
 "{\"type\":\"string\",\"optional\":true,\"field\":\"prefix\"}"
 "],\"optional\":false,\"name\":\"io.debezium.connector.postgresql.MessageKey\",\"version\":1},\"payload\":";
 
 void
-envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts, const char *dbname)
+envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts)
 {
 	StringInfoData buf;
 
 	es->opts = opts;
+	es->cxt = CurrentMemoryContext;
 	es->has_last_commit = false;
 	es->last_commit_lsn = InvalidXLogRecPtr;
+	es->source_db = NULL;
 	initStringInfo(&buf);
 	json_append_lit(&buf, ",\"source\":{\"version\":\"" SOURCE_VERSION "\",\"connector\":\"postgresql\",\"name\":");
 	json_append_cstring(&buf, opts->topic_prefix);
 	json_append_lit(&buf, ",\"ts_ms\":");
 	es->source_head = buf.data;
+}
+
+/*
+ * The database name needs the catalog, which a walsender's startup callback
+ * may not read (no transaction is open there), so it is looked up with the
+ * first event instead.
+ */
+static void
+ensure_source_db(EnvelopeSession *es)
+{
+	MemoryContext old;
+	bool		own_xact = !IsTransactionState();
+	StringInfoData buf;
+
+	if (es->source_db)
+		return;
+	if (own_xact)
+		StartTransactionCommand();
+	old = MemoryContextSwitchTo(es->cxt);
 	initStringInfo(&buf);
 	json_append_lit(&buf, ",\"snapshot\":\"false\",\"db\":");
-	json_append_cstring(&buf, dbname);
+	json_append_cstring(&buf, get_database_name(MyDatabaseId));
 	json_append_lit(&buf, ",\"sequence\":\"[");
 	es->source_db = buf.data;
+	MemoryContextSwitchTo(old);
+	if (own_xact)
+		CommitTransactionCommand();
 }
 
 static int64
@@ -103,11 +132,13 @@ void
 envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 				   TimestampTz commit_time, MemoryContext cxt)
 {
-	MemoryContext old = MemoryContextSwitchTo(cxt);
+	MemoryContext old;
 	bool		mask = es->opts->mask_volatile;
 	int64		us = mask ? 0 : unix_us(commit_time ? commit_time : GetCurrentTimestamp());
 	StringInfoData buf;
 
+	ensure_source_db(es);
+	old = MemoryContextSwitchTo(cxt);
 	txn->xid = xid;
 	txn->cxt = cxt;
 	txn->serial++;
@@ -131,6 +162,7 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 	}
 	json_append_lit(&buf, ",\\\"");
 	txn->source_a = buf.data;
+	txn->source_a_len = buf.len;
 
 	initStringInfo(&buf);
 	json_append_lit(&buf, "\\\"]\",\"ts_us\":");
@@ -138,6 +170,7 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 	json_append_lit(&buf, ",\"ts_ns\":");
 	json_append_int64(&buf, us * 1000);
 	txn->source_b = buf.data;
+	txn->source_b_len = buf.len;
 
 	initStringInfo(&buf);
 	if (TransactionIdIsValid(xid))
@@ -146,6 +179,7 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 		json_append_lit(&buf, "null");
 	json_append_lit(&buf, ",\"lsn\":");
 	txn->source_xid = buf.data;
+	txn->source_xid_len = buf.len;
 	MemoryContextSwitchTo(old);
 }
 
@@ -177,6 +211,7 @@ envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts)
 {
 	StringInfoData buf;
 
+	entry->key_head_len = entry->value_head_len = 0;
 	if (!opts->schemas_enable)
 	{
 		entry->key_head = "";
@@ -193,6 +228,7 @@ envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts)
 	}
 	appendStringInfo(&buf, "],\"optional\":false,\"name\":\"%s.Key\"},\"payload\":", entry->topic);
 	entry->key_head = buf.data;
+	entry->key_head_len = buf.len;
 
 	initStringInfo(&buf);
 	json_append_lit(&buf, "{\"schema\":{\"type\":\"struct\",\"fields\":[");
@@ -208,6 +244,7 @@ envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts)
 					 "],\"optional\":false,\"name\":\"%s.Envelope\",\"version\":2},\"payload\":",
 					 entry->topic);
 	entry->value_head = buf.data;
+	entry->value_head_len = buf.len;
 }
 
 static void
@@ -241,7 +278,7 @@ write_row(StringInfo buf, const RelationEntry *entry, const RowImage *row, const
 	{
 		const RelColumn *col = &entry->cols[i];
 
-		appendStringInfoString(buf, col->field + (i == 0));
+		appendBinaryStringInfo(buf, col->field + (i == 0), col->field_len - (i == 0));
 		write_column(buf, col, row, opts);
 	}
 	appendStringInfoChar(buf, '}');
@@ -251,13 +288,13 @@ void
 envelope_write_key(StringInfo buf, const RelationEntry *entry, const RowImage *row,
 				   const DecoderOptions *opts)
 {
-	appendStringInfoString(buf, entry->key_head);
+	appendBinaryStringInfo(buf, entry->key_head, entry->key_head_len);
 	appendStringInfoChar(buf, '{');
 	for (int k = 0; k < entry->nkeys; k++)
 	{
 		const RelColumn *col = &entry->cols[entry->keys[k]];
 
-		appendStringInfoString(buf, col->field + (k == 0));
+		appendBinaryStringInfo(buf, col->field + (k == 0), col->field_len - (k == 0));
 		write_column(buf, col, row, opts);
 	}
 	appendStringInfoChar(buf, '}');
@@ -267,15 +304,15 @@ envelope_write_key(StringInfo buf, const RelationEntry *entry, const RowImage *r
 
 static void
 write_source(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
-			 const char *source_table, XLogRecPtr lsn)
+			 const char *source_table, int source_table_len, XLogRecPtr lsn)
 {
 	if (es->opts->mask_volatile)
 		lsn = 0;
-	appendStringInfoString(buf, txn->source_a);
+	appendBinaryStringInfo(buf, txn->source_a, txn->source_a_len);
 	json_append_uint64(buf, lsn);
-	appendStringInfoString(buf, txn->source_b);
-	appendStringInfoString(buf, source_table);
-	appendStringInfoString(buf, txn->source_xid);
+	appendBinaryStringInfo(buf, txn->source_b, txn->source_b_len);
+	appendBinaryStringInfo(buf, source_table, source_table_len);
+	appendBinaryStringInfo(buf, txn->source_xid, txn->source_xid_len);
 	json_append_uint64(buf, lsn);
 	json_append_lit(buf, ",\"xmin\":null}");
 }
@@ -332,12 +369,12 @@ envelope_write_change(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 					  RelationEntry *entry, char op, const RowImage *before,
 					  const RowImage *after, XLogRecPtr lsn)
 {
-	appendStringInfoString(buf, entry->value_head);
+	appendBinaryStringInfo(buf, entry->value_head, entry->value_head_len);
 	json_append_lit(buf, "{\"before\":");
 	write_row(buf, entry, before, es->opts);
 	json_append_lit(buf, ",\"after\":");
 	write_row(buf, entry, after, es->opts);
-	write_source(buf, es, txn, entry->source_table, lsn);
+	write_source(buf, es, txn, entry->source_table, entry->source_table_len, lsn);
 	write_transaction(buf, es, txn, entry);
 	json_append_lit(buf, ",\"op\":\"");
 	appendStringInfoChar(buf, op);
@@ -440,7 +477,7 @@ envelope_write_message(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 		write_message_schema(buf, es->opts);
 	json_append_lit(buf, "{\"op\":\"m\"");
 	write_event_time(buf, es, false);
-	write_source(buf, es, txn, ",\"schema\":\"\",\"table\":\"\",\"txId\":", lsn);
+	write_source(buf, es, txn, message_source_table, sizeof(message_source_table) - 1, lsn);
 	write_transaction(buf, es, txn, &message_collection);
 	json_append_lit(buf, ",\"message\":{\"prefix\":");
 	json_append_cstring(buf, prefix);

@@ -34,6 +34,9 @@ typedef struct TxnContext
 	char	   *source_a;		/* ,"source":{… "sequence":"[<last commit>,\" */
 	char	   *source_b;		/* \"]","ts_us":…,"ts_ns":… */
 	char	   *source_xid;		/* <xid>,"lsn": */
+	int			source_a_len;
+	int			source_b_len;
+	int			source_xid_len;
 	int64		commit_ms;
 	MemoryContext cxt;			/* lives as long as the transaction */
 } TxnContext;
@@ -43,12 +46,12 @@ typedef struct EnvelopeSession
 	const DecoderOptions *opts;
 	char	   *source_head;	/* ,"source":{"version":…,"name":…,"ts_ms": */
 	char	   *source_db;		/* ,"snapshot":"false","db":…,"sequence":"[ */
+	MemoryContext cxt;			/* where session fragments live */
 	bool		has_last_commit;
 	XLogRecPtr	last_commit_lsn;
 } EnvelopeSession;
 
-extern void envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts,
-								  const char *dbname);
+extern void envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts);
 extern void envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 							   TimestampTz commit_time, MemoryContext cxt);
 extern void envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts);

@@ -55,7 +55,7 @@ decoder_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt, bool is_i
 										   ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(ctx->context);
 	decoder_parse_options(&state->opts, ctx->output_plugin_options);
-	envelope_session_init(&state->session, &state->opts, get_database_name(MyDatabaseId));
+	envelope_session_init(&state->session, &state->opts);
 	initStringInfo(&state->key);
 	initStringInfo(&state->value);
 	state->txn_topic = psprintf("%s.transaction", state->opts.topic_prefix);
@@ -75,31 +75,55 @@ decoder_shutdown(LogicalDecodingContext *ctx)
 	relation_cache_destroy();
 }
 
+/* One Kafka record to render: what the key and value writers need. */
+typedef struct Event
+{
+	DecoderState *state;
+	RelationEntry *entry;		/* change events */
+	char		op;
+	const RowImage *before;
+	const RowImage *after;
+	const RowImage *keyrow;
+	XLogRecPtr	lsn;
+	TxnContext *txn;
+	bool		end;			/* transaction metadata: END, else BEGIN */
+	const char *prefix;			/* logical decoding message */
+	const char *content;
+	Size		size;
+} Event;
+
+typedef void (*RenderFn) (StringInfo buf, const Event *ev);
+
 /*
- * Emit one Kafka record.  key == NULL is a null key, value == NULL a
- * tombstone, which the "value" text output leaves out.
+ * Emit one Kafka record; a NULL key writer means a null key, a NULL value
+ * writer a tombstone (which the "value" text output leaves out).  Text
+ * output renders straight into ctx->out, so each line is built once.
  */
 static void
-emit(LogicalDecodingContext *ctx, const char *topic, StringInfo key, StringInfo value,
-	 TransactionId xid, XLogRecPtr lsn, XLogRecPtr end_lsn)
+emit(LogicalDecodingContext *ctx, const char *topic, RenderFn key, RenderFn value,
+	 const Event *ev, TransactionId xid, XLogRecPtr end_lsn)
 {
 	DecoderState *state = ctx->output_plugin_private;
 
 	if (state->sink)
 	{
-		DecoderRecord rec = {
-			.kind = DECODER_RECORD_EVENT,
-			.topic = topic,
-			.topic_len = strlen(topic),
-			.key = key ? key->data : NULL,
-			.key_len = key ? key->len : 0,
-			.value = value ? value->data : NULL,
-			.value_len = value ? value->len : 0,
-			.xid = xid,
-			.lsn = lsn,
-			.end_lsn = end_lsn,
-		};
+		DecoderRecord rec = {.kind = DECODER_RECORD_EVENT, .topic = topic,
+			.topic_len = strlen(topic), .xid = xid, .lsn = ev->lsn, .end_lsn = end_lsn};
 
+		resetStringInfo(&state->key);
+		resetStringInfo(&state->value);
+		if (key)
+		{
+			key(&state->key, ev);
+			rec.key = state->key.data;
+			rec.key_len = state->key.len;
+		}
+		if (value)
+		{
+			value(&state->value, ev);
+			rec.value = state->value.data;
+			rec.value_len = state->value.len;
+		}
 		state->sink(ctx, &rec, state->sink_arg);
 		return;
 	}
@@ -107,24 +131,62 @@ emit(LogicalDecodingContext *ctx, const char *topic, StringInfo key, StringInfo 
 		return;
 	OutputPluginPrepareWrite(ctx, true);
 	if (state->opts.output == OUTPUT_VALUE)
-		appendBinaryStringInfo(ctx->out, value->data, value->len);
+		value(ctx->out, ev);
 	else
 	{
 		json_append_lit(ctx->out, "{\"topic\":");
 		json_append_cstring(ctx->out, topic);
 		json_append_lit(ctx->out, ",\"key\":");
 		if (key)
-			appendBinaryStringInfo(ctx->out, key->data, key->len);
+			key(ctx->out, ev);
 		else
 			json_append_lit(ctx->out, "null");
 		json_append_lit(ctx->out, ",\"value\":");
 		if (value)
-			appendBinaryStringInfo(ctx->out, value->data, value->len);
+			value(ctx->out, ev);
 		else
 			json_append_lit(ctx->out, "null");
 		appendStringInfoChar(ctx->out, '}');
 	}
 	OutputPluginWrite(ctx, true);
+}
+
+static void
+render_change_key(StringInfo buf, const Event *ev)
+{
+	envelope_write_key(buf, ev->entry, ev->keyrow, &ev->state->opts);
+}
+
+static void
+render_change(StringInfo buf, const Event *ev)
+{
+	envelope_write_change(buf, &ev->state->session, ev->txn, ev->entry, ev->op,
+						  ev->before, ev->after, ev->lsn);
+}
+
+static void
+render_txn_key(StringInfo buf, const Event *ev)
+{
+	envelope_write_txn_key(buf, &ev->state->session, ev->txn);
+}
+
+static void
+render_txn(StringInfo buf, const Event *ev)
+{
+	envelope_write_txn_event(buf, &ev->state->session, ev->txn, ev->end);
+}
+
+static void
+render_message_key(StringInfo buf, const Event *ev)
+{
+	envelope_write_message_key(buf, &ev->state->session, ev->prefix);
+}
+
+static void
+render_message(StringInfo buf, const Event *ev)
+{
+	envelope_write_message(buf, &ev->state->session, ev->txn, ev->prefix,
+						   ev->content, ev->size, ev->lsn);
 }
 
 static void
@@ -137,6 +199,15 @@ decoder_begin(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
 					   txn->xact_time.commit_time, state->txn_cxt);
 }
 
+static void
+emit_txn_event(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, bool end, XLogRecPtr lsn)
+{
+	DecoderState *state = ctx->output_plugin_private;
+	Event		ev = {.state = state, .txn = &state->txn, .end = end, .lsn = lsn};
+
+	emit(ctx, state->txn_topic, render_txn_key, render_txn, &ev, txn->xid, txn->end_lsn);
+}
+
 /* The BEGIN metadata event goes out just before the transaction's first event. */
 static void
 ensure_begin_sent(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
@@ -146,11 +217,7 @@ ensure_begin_sent(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
 	if (!state->opts.transaction_metadata || state->txn.begin_sent || state->txn.id == NULL)
 		return;
 	state->txn.begin_sent = true;
-	resetStringInfo(&state->key);
-	resetStringInfo(&state->value);
-	envelope_write_txn_key(&state->key, &state->session, &state->txn);
-	envelope_write_txn_event(&state->value, &state->session, &state->txn, false);
-	emit(ctx, state->txn_topic, &state->key, &state->value, txn->xid, txn->first_lsn, txn->end_lsn);
+	emit_txn_event(ctx, txn, false, txn->first_lsn);
 }
 
 static void
@@ -159,13 +226,7 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 	DecoderState *state = ctx->output_plugin_private;
 
 	if (state->txn.begin_sent)
-	{
-		resetStringInfo(&state->key);
-		resetStringInfo(&state->value);
-		envelope_write_txn_key(&state->key, &state->session, &state->txn);
-		envelope_write_txn_event(&state->value, &state->session, &state->txn, true);
-		emit(ctx, state->txn_topic, &state->key, &state->value, txn->xid, commit_lsn, txn->end_lsn);
-	}
+		emit_txn_event(ctx, txn, true, commit_lsn);
 	if (state->sink)
 	{
 		DecoderRecord rec = {
@@ -221,20 +282,14 @@ emit_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, RelationEntry *e
 			char op, const RowImage *before, const RowImage *after, XLogRecPtr lsn)
 {
 	DecoderState *state = ctx->output_plugin_private;
-	const RowImage *keyrow = after ? after : before;
-	bool		has_key = entry->nkeys > 0 && keyrow != NULL;
+	Event		ev = {.state = state, .entry = entry, .op = op, .before = before,
+		.after = after, .keyrow = after ? after : before, .lsn = lsn, .txn = &state->txn};
+	RenderFn	key = (entry->nkeys > 0 && ev.keyrow) ? render_change_key : NULL;
 
 	ensure_begin_sent(ctx, txn);
-	resetStringInfo(&state->key);
-	resetStringInfo(&state->value);
-	if (has_key)
-		envelope_write_key(&state->key, entry, keyrow, &state->opts);
-	envelope_write_change(&state->value, &state->session, &state->txn, entry, op,
-						  before, after, lsn);
-	emit(ctx, entry->topic, has_key ? &state->key : NULL, &state->value,
-		 txn->xid, lsn, txn->end_lsn);
+	emit(ctx, entry->topic, key, render_change, &ev, txn->xid, txn->end_lsn);
 	if (op == 'd' && state->opts.tombstones)
-		emit(ctx, entry->topic, has_key ? &state->key : NULL, NULL, txn->xid, lsn, txn->end_lsn);
+		emit(ctx, entry->topic, key, NULL, &ev, txn->xid, txn->end_lsn);
 }
 
 static void
@@ -311,14 +366,13 @@ decoder_truncate(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, int nrelati
 	for (int i = 0; i < nrelations; i++)
 	{
 		RelationEntry *entry = relation_cache_get(relations[i]);
+		Event		ev = {.state = state, .entry = entry, .op = 't', .lsn = change->lsn,
+			.txn = &state->txn};
 
 		if (!entry->included)
 			continue;
 		ensure_begin_sent(ctx, txn);
-		resetStringInfo(&state->value);
-		envelope_write_change(&state->value, &state->session, &state->txn, entry, 't',
-							  NULL, NULL, change->lsn);
-		emit(ctx, entry->topic, NULL, &state->value, txn->xid, change->lsn, txn->end_lsn);
+		emit(ctx, entry->topic, NULL, render_change, &ev, txn->xid, txn->end_lsn);
 	}
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(state->change_cxt);
@@ -331,6 +385,8 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 	DecoderState *state = ctx->output_plugin_private;
 	TxnContext	standalone = {0};
 	TxnContext *tctx = &state->txn;
+	Event		ev = {.state = state, .prefix = prefix, .content = content, .size = size,
+		.lsn = lsn};
 	MemoryContext old;
 
 	if (!decoder_message_included(&state->opts, prefix))
@@ -345,12 +401,9 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 	}
 	else
 		ensure_begin_sent(ctx, txn);
-	resetStringInfo(&state->key);
-	resetStringInfo(&state->value);
-	envelope_write_message_key(&state->key, &state->session, prefix);
-	envelope_write_message(&state->value, &state->session, tctx, prefix, content, size, lsn);
-	emit(ctx, state->message_topic, &state->key, &state->value,
-		 transactional ? txn->xid : InvalidTransactionId, lsn,
+	ev.txn = tctx;
+	emit(ctx, state->message_topic, render_message_key, render_message, &ev,
+		 transactional ? txn->xid : InvalidTransactionId,
 		 transactional ? txn->end_lsn : lsn);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(state->change_cxt);

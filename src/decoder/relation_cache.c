@@ -122,6 +122,7 @@ load_columns(RelationEntry *entry, Relation rel)
 		json_append_cstring(&field, NameStr(att->attname));
 		appendStringInfoChar(&field, ':');
 		col->field = field.data;
+		col->field_len = field.len;
 		column_type_init(&col->type, att->atttypid, att->atttypmod, cache_opts);
 	}
 }
@@ -178,6 +179,7 @@ build_entry(RelationEntry *entry, Relation rel)
 	json_append_cstring(&buf, table);
 	json_append_lit(&buf, ",\"txId\":");
 	entry->source_table = buf.data;
+	entry->source_table_len = buf.len;
 	entry->txn_serial = 0;
 	entry->txn_events = 0;
 	MemoryContextSwitchTo(old);

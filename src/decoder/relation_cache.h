@@ -15,7 +15,8 @@ typedef struct RelColumn
 {
 	int			attidx;			/* index in the relation's TupleDesc */
 	bool		notnull;
-	char	   *field;			/* "name": already escaped, with leading comma */
+	char	   *field;			/* ,"name": already escaped, with leading comma */
+	int			field_len;
 	ColumnType	type;
 } RelColumn;
 
@@ -34,8 +35,11 @@ typedef struct RelationEntry
 	int			nkeys;
 	int		   *keys;			/* indexes into cols, key order */
 	char	   *key_head;		/* {"schema":…,"payload": or empty */
+	int			key_head_len;
 	char	   *value_head;		/* {"schema":…,"payload": or empty */
+	int			value_head_len;
 	char	   *source_table;	/* ,"schema":"…","table":"…","txId": */
+	int			source_table_len;
 	/* transaction metadata: events of this table in the current transaction */
 	uint64		txn_serial;
 	int64		txn_events;

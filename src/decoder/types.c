@@ -11,6 +11,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/htup_details.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
@@ -356,16 +358,43 @@ write_numeric(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOp
 	}
 }
 
-/* Java's ISO layout of a LocalDate's year: 4 digits, sign beyond 9999. */
+/* v as exactly 'width' zero-padded digits (v >= 0, fits in width). */
+static void
+append_padded(StringInfo buf, int64 v, int width)
+{
+	char	   *p;
+
+	enlargeStringInfo(buf, width);
+	p = buf->data + buf->len + width;
+	for (int i = 0; i < width; i++)
+	{
+		*--p = '0' + v % 10;
+		v /= 10;
+	}
+	buf->len += width;
+	buf->data[buf->len] = '\0';
+}
+
+/* Java's ISO layout of a LocalDate: 4-digit year, signed beyond 0..9999. */
 static void
 append_date_ymd(StringInfo buf, int year, int month, int day)
 {
 	if (year > 9999)
-		appendStringInfo(buf, "+%d-%02d-%02d", year, month, day);
+	{
+		appendStringInfoChar(buf, '+');
+		json_append_int64(buf, year);
+	}
 	else if (year < 0)
-		appendStringInfo(buf, "-%04d-%02d-%02d", -year, month, day);
+	{
+		appendStringInfoChar(buf, '-');
+		append_padded(buf, -year, 4);
+	}
 	else
-		appendStringInfo(buf, "%04d-%02d-%02d", year, month, day);
+		append_padded(buf, year, 4);
+	appendStringInfoChar(buf, '-');
+	append_padded(buf, month, 2);
+	appendStringInfoChar(buf, '-');
+	append_padded(buf, day, 2);
 }
 
 /*
@@ -375,32 +404,36 @@ append_date_ymd(StringInfo buf, int year, int month, int day)
 static void
 append_time_of_day(StringInfo buf, int64 us, int width)
 {
-	char		tmp[32];
-	int			n;
 	int			frac = us % USECS_PER_SEC;
 	int64		secs = us / USECS_PER_SEC;
 
-	n = snprintf(tmp, sizeof(tmp), "%02d:%02d:%02d",
-				 (int) (secs / 3600), (int) (secs / 60 % 60), (int) (secs % 60));
-	appendBinaryStringInfo(buf, tmp, n);
+	append_padded(buf, secs / 3600, 2);
+	appendStringInfoChar(buf, ':');
+	append_padded(buf, secs / 60 % 60, 2);
+	appendStringInfoChar(buf, ':');
+	append_padded(buf, secs % 60, 2);
 	if (width >= 1 && width <= 9)
 	{
-		char		digits[10];
-
-		snprintf(digits, sizeof(digits), "%06d000", frac);
 		appendStringInfoChar(buf, '.');
-		appendBinaryStringInfo(buf, digits, width);
+		if (width <= 6)
+			append_padded(buf, frac / (int) pow(10, 6 - width), width);
+		else
+		{
+			append_padded(buf, frac, 6);
+			append_padded(buf, 0, width - 6);
+		}
 	}
 	else if (frac != 0)
 	{
-		char		digits[8];
 		int			len = 6;
 
-		snprintf(digits, sizeof(digits), "%06d", frac);
-		while (digits[len - 1] == '0')
+		while (frac % 10 == 0)
+		{
+			frac /= 10;
 			len--;
+		}
 		appendStringInfoChar(buf, '.');
-		appendBinaryStringInfo(buf, digits, len);
+		append_padded(buf, frac, len);
 	}
 }
 

@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "common/shortest_dec.h"
+#include "utils/builtins.h"
 
 #include "json/json_writer.h"
 
@@ -77,15 +78,9 @@ json_append_cstring(StringInfo buf, const char *s)
 void
 json_append_uint64(StringInfo buf, uint64 v)
 {
-	char		tmp[24];
-	int			n = 0;
-
-	do
-	{
-		tmp[sizeof(tmp) - 1 - n++] = '0' + (v % 10);
-		v /= 10;
-	} while (v != 0);
-	appendBinaryStringInfo(buf, tmp + sizeof(tmp) - n, n);
+	enlargeStringInfo(buf, MAXINT8LEN + 1);
+	buf->len += pg_ulltoa_n(v, buf->data + buf->len);
+	buf->data[buf->len] = '\0';
 }
 
 void
