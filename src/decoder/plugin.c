@@ -13,6 +13,7 @@
 
 #include "access/heapam.h"
 #include "access/htup_details.h"
+#include "catalog/pg_class.h"
 #include "commands/dbcommands.h"
 #include "miscadmin.h"
 #include "utils/datum.h"
@@ -167,13 +168,13 @@ render_change(StringInfo buf, const Event *ev)
 static void
 render_txn_key(StringInfo buf, const Event *ev)
 {
-	envelope_write_txn_key(buf, &ev->state->session, ev->txn);
+	envelope_write_txn_key(buf, &ev->state->session, ev->txn, ev->lsn);
 }
 
 static void
 render_txn(StringInfo buf, const Event *ev)
 {
-	envelope_write_txn_event(buf, &ev->state->session, ev->txn, ev->end);
+	envelope_write_txn_event(buf, &ev->state->session, ev->txn, ev->end, ev->lsn);
 }
 
 static void
@@ -208,16 +209,19 @@ emit_txn_event(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, bool end, XLo
 	emit(ctx, state->txn_topic, render_txn_key, render_txn, &ev, txn->xid, txn->end_lsn);
 }
 
-/* The BEGIN metadata event goes out just before the transaction's first event. */
+/*
+ * The BEGIN metadata event goes out just before the transaction's first
+ * event, and carries that event's lsn as Debezium's does.
+ */
 static void
-ensure_begin_sent(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
+ensure_begin_sent(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr lsn)
 {
 	DecoderState *state = ctx->output_plugin_private;
 
 	if (!state->opts.transaction_metadata || state->txn.begin_sent || state->txn.id == NULL)
 		return;
 	state->txn.begin_sent = true;
-	emit_txn_event(ctx, txn, false, txn->first_lsn);
+	emit_txn_event(ctx, txn, false, lsn);
 }
 
 static void
@@ -226,7 +230,7 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 	DecoderState *state = ctx->output_plugin_private;
 
 	if (state->txn.begin_sent)
-		emit_txn_event(ctx, txn, true, commit_lsn);
+		emit_txn_event(ctx, txn, true, txn->end_lsn);
 	if (state->sink)
 	{
 		DecoderRecord rec = {
@@ -238,8 +242,13 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 
 		state->sink(ctx, &rec, state->sink_arg);
 	}
-	state->session.has_last_commit = true;
-	state->session.last_commit_lsn = txn->end_lsn;
+	/* pgoutput skips empty transactions, so Debezium never sees their commit */
+	if (state->txn.had_changes)
+	{
+		state->session.has_last_commit = true;
+		state->session.last_commit_lsn = txn->end_lsn;
+		state->session.last_commit_time = txn->xact_time.commit_time;
+	}
 	MemoryContextReset(state->txn_cxt);
 	state->txn.id = NULL;
 }
@@ -255,6 +264,24 @@ deform(HeapTuple tuple, Relation rel, bool key_only)
 	row->key_only = key_only;
 	heap_deform_tuple(tuple, desc, row->values, row->nulls);
 	return row;
+}
+
+/*
+ * Under REPLICA IDENTITY FULL the old tuple carries TOASTed values in full,
+ * so an unchanged one is known: Debezium shows it rather than a placeholder.
+ */
+static void
+fill_unchanged_toast(const RelationEntry *entry, const RowImage *old, RowImage *new)
+{
+	for (int c = 0; c < entry->ncols; c++)
+	{
+		int			i = entry->cols[c].attidx;
+
+		if (entry->cols[c].type.varlena && !new->nulls[i] && !old->nulls[i] &&
+			VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(new->values[i])) &&
+			!VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(old->values[i])))
+			new->values[i] = old->values[i];
+	}
 }
 
 /* Did an update change the key?  Then Debezium emits delete + create. */
@@ -286,7 +313,7 @@ emit_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, RelationEntry *e
 		.after = after, .keyrow = after ? after : before, .lsn = lsn, .txn = &state->txn};
 	RenderFn	key = (entry->nkeys > 0 && ev.keyrow) ? render_change_key : NULL;
 
-	ensure_begin_sent(ctx, txn);
+	ensure_begin_sent(ctx, txn, lsn);
 	emit(ctx, entry->topic, key, render_change, &ev, txn->xid, txn->end_lsn);
 	if (op == 'd' && state->opts.tombstones)
 		emit(ctx, entry->topic, key, NULL, &ev, txn->xid, txn->end_lsn);
@@ -303,6 +330,8 @@ decode_update(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, Relation rel,
 
 	if (change->data.tp.oldtuple)
 		old = deform(&change->data.tp.oldtuple->tuple, rel, !full);
+	if (full && old)
+		fill_unchanged_toast(entry, old, new);
 	if (old && entry->nkeys > 0 && key_changed(entry, rel, old, new))
 	{
 		if (!state->opts.skip_delete)
@@ -323,6 +352,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	RelationEntry *entry = relation_cache_get(relation);
 	MemoryContext old;
 
+	state->txn.had_changes = true;
 	if (!entry->included)
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
@@ -360,6 +390,7 @@ decoder_truncate(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, int nrelati
 	DecoderState *state = ctx->output_plugin_private;
 	MemoryContext old;
 
+	state->txn.had_changes = true;
 	if (state->opts.skip_truncate)
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
@@ -369,9 +400,10 @@ decoder_truncate(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, int nrelati
 		Event		ev = {.state = state, .entry = entry, .op = 't', .lsn = change->lsn,
 			.txn = &state->txn};
 
-		if (!entry->included)
+		/* the partitions are listed too; Debezium reports only them */
+		if (!entry->included || relations[i]->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
 			continue;
-		ensure_begin_sent(ctx, txn);
+		ensure_begin_sent(ctx, txn, change->lsn);
 		emit(ctx, entry->topic, NULL, render_change, &ev, txn->xid, txn->end_lsn);
 	}
 	MemoryContextSwitchTo(old);
@@ -389,18 +421,29 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 		.lsn = lsn};
 	MemoryContext old;
 
+	if (transactional)
+		state->txn.had_changes = true;
 	if (!decoder_message_included(&state->opts, prefix))
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
 	if (!transactional)
 	{
-		/* outside any transaction: no txId, and the time is now */
-		envelope_begin_txn(&state->session, &standalone, InvalidTransactionId, 0,
-						   state->change_cxt);
+		/*
+		 * Debezium treats it as a transaction of its own that ends at the
+		 * message (its sequence is [lsn, lsn]) and keeps the previous
+		 * commit's time; it has no txId.
+		 */
+		state->session.has_last_commit = true;
+		state->session.last_commit_lsn = lsn;
+		envelope_begin_txn(&state->session, &standalone, InvalidTransactionId,
+						   state->session.last_commit_time, state->change_cxt);
 		tctx = &standalone;
 	}
 	else
-		ensure_begin_sent(ctx, txn);
+	{
+		state->txn.had_changes = true;
+		ensure_begin_sent(ctx, txn, lsn);
+	}
 	ev.txn = tctx;
 	emit(ctx, state->message_topic, render_message_key, render_message, &ev,
 		 transactional ? txn->xid : InvalidTransactionId,

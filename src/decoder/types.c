@@ -37,11 +37,14 @@
 #define DAYS_PER_MONTH_AVG 30.4375	/* Debezium's MicroDuration constant */
 
 /*
- * Debezium's stand-ins for PostgreSQL's infinite timestamps: instants of
- * +/-292 million years (as epoch milliseconds).
+ * Debezium's stand-ins for PostgreSQL's infinite dates and timestamps, as it
+ * writes them: epoch microseconds (milliseconds are these / 1000) and epoch
+ * days (of year -5877611, the sign notwithstanding).
  */
-#define POS_INFINITY_MS INT64CONST(9223372036825200000)
-#define NEG_INFINITY_MS INT64CONST(-9223372036832400000)
+#define POS_INFINITY_US INT64CONST(9223372036825200000)
+#define NEG_INFINITY_US INT64CONST(-9223372036832400000)
+#define POS_INFINITY_DAYS INT64CONST(-2147472692)
+#define NEG_INFINITY_DAYS INT64CONST(-2147472691)
 
 static ValueKind
 kind_of(Oid typid)
@@ -334,7 +337,8 @@ write_numeric(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOp
 	text = DatumGetCString(DirectFunctionCall1(numeric_out, value));
 	if (opts->decimal_mode == DECIMAL_STRING)
 	{
-		json_append_cstring(buf, text);
+		/* Debezium spells it as Java's BigDecimal special value does */
+		json_append_cstring(buf, numeric_is_nan(num) ? "NAN" : text);
 		return;
 	}
 	/* Kafka's Decimal has no NaN or infinity: Debezium writes null */
@@ -486,13 +490,9 @@ write_timestamp(StringInfo buf, const ColumnType *ct, Timestamp ts)
 {
 	if (TIMESTAMP_NOT_FINITE(ts))
 	{
-		bool		end = TIMESTAMP_IS_NOEND(ts);
+		int64		us = TIMESTAMP_IS_NOEND(ts) ? POS_INFINITY_US : NEG_INFINITY_US;
 
-		/* Java's TimeUnit conversion to micros saturates at Long's range */
-		if (ct->millis)
-			json_append_int64(buf, end ? POS_INFINITY_MS : NEG_INFINITY_MS);
-		else
-			json_append_int64(buf, end ? PG_INT64_MAX : PG_INT64_MIN);
+		json_append_int64(buf, ct->millis ? us / 1000 : us);
 		return;
 	}
 	if (ct->millis)
@@ -613,8 +613,15 @@ column_type_write(StringInfo buf, const ColumnType *ct, Datum value, const Decod
 				break;
 			}
 		case VK_DATE:
-			json_append_int64(buf, (int64) DatumGetDateADT(value) + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE));
-			break;
+			{
+				DateADT		d = DatumGetDateADT(value);
+
+				if (DATE_NOT_FINITE(d))
+					json_append_int64(buf, DATE_IS_NOEND(d) ? POS_INFINITY_DAYS : NEG_INFINITY_DAYS);
+				else
+					json_append_int64(buf, (int64) d + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE));
+				break;
+			}
 		case VK_TIME:
 			json_append_int64(buf, ct->millis ? DatumGetTimeADT(value) / 1000 : DatumGetTimeADT(value));
 			break;
@@ -637,7 +644,8 @@ column_type_write(StringInfo buf, const ColumnType *ct, Datum value, const Decod
  * converters' fallback, i.e. the type's zero.
  */
 void
-column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOptions *opts)
+column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOptions *opts,
+					   bool as_default)
 {
 	switch (ct->kind)
 	{
@@ -648,14 +656,30 @@ column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOption
 			if (opts->decimal_mode == DECIMAL_DOUBLE)
 				json_append_lit(buf, "0.0");
 			else if (opts->decimal_mode == DECIMAL_STRING)
-				json_append_lit(buf, "\"0\"");
+			{
+				/* zero at the column's scale: "0.00" */
+				json_append_lit(buf, "\"0");
+				if (ct->scale > 0)
+				{
+					appendStringInfoChar(buf, '.');
+					for (int i = 0; i < ct->scale; i++)
+						appendStringInfoChar(buf, '0');
+				}
+				appendStringInfoChar(buf, '"');
+			}
 			else if (ct->scale >= 0)
 				json_append_lit(buf, "\"AA==\"");
 			else
 				json_append_lit(buf, "{\"scale\":0,\"value\":\"AA==\"}");
 			break;
 		case VK_BYTEA: write_binary(buf, (const unsigned char *) "", 0, opts); break;
-		case VK_TIMESTAMPTZ: write_timestamptz(buf, ct, -UNIX_EPOCH_OFFSET_US); break;
+		case VK_TIMESTAMPTZ:
+			/* a schema default keeps the column's digits, a before image does not */
+			if (as_default)
+				write_timestamptz(buf, ct, -UNIX_EPOCH_OFFSET_US);
+			else
+				json_append_lit(buf, "\"1970-01-01T00:00:00Z\"");
+			break;
 		case VK_TIMETZ: json_append_lit(buf, "\"00:00:00Z\""); break;
 		case VK_ARRAY: json_append_lit(buf, "[]"); break;
 		case VK_TEXT:
@@ -673,9 +697,12 @@ column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOption
 void
 column_type_write_unavailable(StringInfo buf, const ColumnType *ct, const DecoderOptions *opts)
 {
-	if (ct->kind == VK_BYTEA)
-		write_binary(buf, (const unsigned char *) UNAVAILABLE_VALUE,
-					 sizeof(UNAVAILABLE_VALUE) - 1, opts);
+	/* per binary mode exactly as Debezium does it, odd as base64's null is */
+	if (ct->kind == VK_BYTEA && opts->binary_mode == BINARY_BYTES)
+		json_append_base64(buf, (const unsigned char *) UNAVAILABLE_VALUE,
+						   sizeof(UNAVAILABLE_VALUE) - 1, false);
+	else if (ct->kind == VK_BYTEA && opts->binary_mode != BINARY_HEX)
+		json_append_lit(buf, "null");
 	else if (ct->kind == VK_ARRAY)
 	{
 		appendStringInfoChar(buf, '[');

@@ -61,7 +61,7 @@ extern void column_type_init(ColumnType *ct, Oid typid, int32 typmod,
 extern void column_type_write(StringInfo buf, const ColumnType *ct, Datum value,
 							  const DecoderOptions *opts);
 extern void column_type_write_zero(StringInfo buf, const ColumnType *ct,
-								   const DecoderOptions *opts);
+								   const DecoderOptions *opts, bool as_default);
 extern void column_type_write_unavailable(StringInfo buf, const ColumnType *ct,
 										  const DecoderOptions *opts);
 extern void column_type_write_schema(StringInfo buf, const ColumnType *ct, bool optional);
