@@ -3,23 +3,21 @@
 
 On the running test cluster (PGHOST, PGPORT, PGUSER), in a fresh database:
 1M single-row INSERT statements committed every 1,000 rows, then 200k
-single-row UPDATEs committed every 1,000 rows (plpgsql procedures).  Slots for every contender are created before each
-phase; each slot is then streamed with pg_recvlogical up to the phase's end
-LSN, output piped into `wc -c`, and timed.  Prints rows/s and bytes/row per
-contender and phase, and our ratio to each peer.
+single-row UPDATEs committed every 1,000 rows (plpgsql procedures).  Slots for
+every contender are created before each phase; each slot is then decoded up to
+the phase's end LSN with pg_logical_slot_peek_changes (pgoutput:
+pg_logical_slot_peek_binary_changes) counting lines and bytes, and timed.
+Prints rows/s and bytes/row per contender and phase, and our ratio to each peer.
 
     python3 test/bench/decode.py [--rows 1000000] [--updates 200000]
 """
 import argparse
 import os
-import subprocess
 import time
 
 import psycopg
 
 DB = "bench_decode"
-PG_BIN = subprocess.run([os.environ.get("PG_CONFIG", "pg_config"), "--bindir"],
-                        check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
 
 CONTENDERS = [
     # name, plugin, options
@@ -85,26 +83,20 @@ def run_phase(conn, call):
     return conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
 
 
-def stream(slot, plugin_options, endpos):
-    """Seconds, lines and bytes for pg_recvlogical to stream `slot` up to `endpos`."""
-    args = [f"{PG_BIN}/pg_recvlogical", "-d", DB, "-S", slot, "--start", "--no-loop",
-            "-E", endpos, "-F", "0", "-f", "-"]
-    for k, v in plugin_options.items():
-        args += ["-o", f"{k}={v}"]
+def peek(conn, slot, plugin, plugin_options, endpos):
+    """Seconds, lines and bytes for decoding `slot` up to `endpos` with the SQL peek function."""
+    fn = "pg_logical_slot_peek_binary_changes" if plugin == "pgoutput" else "pg_logical_slot_peek_changes"
+    flat = [x for kv in plugin_options.items() for x in kv]
     started = time.monotonic()
-    recv = subprocess.Popen(args, stdout=subprocess.PIPE)
-    count = subprocess.run(["wc", "-lc"], stdin=recv.stdout, stdout=subprocess.PIPE, text=True)
-    recv.stdout.close()
-    if recv.wait() != 0:
-        raise SystemExit(f"pg_recvlogical failed on slot {slot}")
-    lines, size = map(int, count.stdout.split())
+    lines, size = conn.execute(f"SELECT count(*), coalesce(sum(octet_length(data)), 0) FROM {fn}(%s, %s::pg_lsn, NULL"
+                               + ", %s" * len(flat) + ")", [slot, endpos, *flat]).fetchone()
     return time.monotonic() - started, lines, size
 
 
-def measure(slots, rows, endpos):
+def measure(conn, slots, rows, endpos):
     results = {}
     for name, plugin, options in CONTENDERS:
-        secs, lines, size = stream(slots[name], options, endpos)
+        secs, lines, size = peek(conn, slots[name], plugin, options, endpos)
         # Our value output is one line per row change: anything else means
         # the numbers would not measure what they claim to.
         if plugin == "pub_backoffice" and lines != rows:
@@ -132,14 +124,14 @@ def main():
     with connect(DB) as conn:
         slots = create_slots(conn, "insert")
         end = run_phase(conn, f"CALL sell({a.rows})")
-        inserts = measure(slots, a.rows, end)
+        inserts = measure(conn, slots, a.rows, end)
         slots = create_slots(conn, "update")
         end = run_phase(conn, f"CALL correct({a.updates})")
-        updates = measure(slots, a.updates, end)
+        updates = measure(conn, slots, a.updates, end)
         for (slot,) in conn.execute("SELECT slot_name FROM pg_replication_slots WHERE database = %s",
                                     (DB,)).fetchall():
             conn.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
-    print(f"decoder throughput, PostgreSQL {PG_BIN}, pg_recvlogical -> wc -c, 1,000-row transactions")
+    print("decoder throughput: SQL peek functions, count(*) and sum(octet_length(data)), 1,000-row transactions")
     report("inserts", a.rows, inserts)
     report("updates", a.updates, updates)
 

@@ -5,7 +5,9 @@ Used by test/integration/test_debezium_compatibility.py; also runnable by hand
 (see test/compat/README.md).  Only the event-time fields outside `source`
 (ts_ms, ts_us, ts_ns of the envelope) and `source.version` are masked.
 """
+import difflib
 import json
+import re
 import os
 import signal
 import subprocess
@@ -135,26 +137,55 @@ def short(v, limit=300):
     return s if len(s) <= limit else s[:limit] + "…"
 
 
-def label(rec):
+def label(rec, with_key=True):
     """A short name for a record: topic, op and key payload."""
     value = rec.get("value")
     payload = value.get("payload") if isinstance(value, dict) and "schema" in value else value
-    op = payload.get("op") if isinstance(payload, dict) else ("tombstone" if payload is None else "?")
+    if isinstance(payload, dict):
+        op = payload.get("op") or payload.get("status")
+    else:
+        op = "tombstone" if payload is None else "?"
     key = rec.get("key")
     key = key.get("payload") if isinstance(key, dict) and "schema" in key else key
-    return f"{rec.get('topic')} op={op} key={json.dumps(key, separators=(',', ':'))}"
+    name = f"{rec.get('topic')} op={op}"
+    return name + f" key={json.dumps(key, separators=(',', ':'))}" if with_key else name
 
 
 def compare(ours, theirs):
-    """Differences between two record lists, as readable lines (empty: identical)."""
+    """Differences between two record lists, as readable lines (empty: identical).
+
+    Records are aligned on topic and op first, so one missing or extra record
+    is reported as such instead of shifting every later comparison."""
     report = []
     if len(ours) != len(theirs):
         report.append(f"record count: ours {len(ours)}, Debezium {len(theirs)}")
-        report += ["  ours:     " + label(r) for r in ours]
-        report += ["  Debezium: " + label(r) for r in theirs]
-    for i, (a, b) in enumerate(zip(ours, theirs)):
-        diffs = differences(to_ordered(mask(a)), to_ordered(mask(b)))
-        if diffs:
-            report.append(f"record {i} ({label(b)}):")
-            report += ["  " + d for d in diffs]
+    matcher = difflib.SequenceMatcher(a=[label(r, False) for r in ours],
+                                      b=[label(r, False) for r in theirs], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                diffs = differences(to_ordered(mask(ours[i])), to_ordered(mask(theirs[j])))
+                if diffs:
+                    report.append(f"record {j} ({label(theirs[j])}):")
+                    report += ["  " + d for d in diffs]
+            continue
+        report += [f"only ours, before Debezium's record {j1}: {label(r)}" for r in ours[i1:i2]]
+        report += [f"only Debezium, record {j}: {label(theirs[j])}" for j in range(j1, j2)]
     return report
+
+
+def summary(report):
+    """Difference lines grouped by topic and field path: count and first example."""
+    groups, topic = {}, ""
+    for line in report:
+        if line.startswith("record ") and "(" in line:
+            topic = line.split("(", 1)[1].split(" key=")[0]
+            continue
+        if not line.startswith("  "):
+            groups.setdefault((line.split(":")[0], ""), [0, line])[0] += 1
+            continue
+        path, _, example = line.strip().partition(": ")
+        path = re.sub(r"\[\d+\]", "[]", path)
+        entry = groups.setdefault((topic, path), [0, example])
+        entry[0] += 1
+    return [f"{n:4d}x {t} {p}: {ex[:240]}" for (t, p), (n, ex) in groups.items()]

@@ -23,41 +23,52 @@ def compact(v):
     return json.dumps(shorten(v), separators=(",", ":"), ensure_ascii=False)
 
 
+def schema_lines(rec):
+    value = rec["value"]
+    out = ["key schema: `" + compact(rec["key"]["schema"] if rec["key"] else None) + "`", ""]
+    fields = {f["field"]: f for f in value["schema"].get("fields", [])}
+    if "after" in fields:
+        out += ["value fields:", ""] + [f"- `{compact(f)}`" for f in fields["after"]["fields"]]
+    else:
+        out += ["value schema: `" + compact(value["schema"]) + "`"]
+    return out + [""]
+
+
+def event_line(rec):
+    key, value = rec["key"], rec["value"]
+    key = key["payload"] if key else None
+    if value is None:
+        return f"- tombstone key=`{compact(key)}`"
+    p = value["payload"]
+    src = p.get("source") or {}
+    parts = [f"key=`{compact(key)}`"]
+    for k in ("op", "status", "id", "event_count", "data_collections", "before", "after",
+              "message", "transaction"):
+        if k in p and (p[k] is not None or k in ("before", "after")):
+            parts.append(f"{k}=`{compact(p[k])}`")
+    if src:
+        parts.append(f"source: sequence=`{src.get('sequence')}` lsn={src.get('lsn')} "
+                     f"txId={src.get('txId')} ts_ms={src.get('ts_ms')} ts_us={src.get('ts_us')}")
+    return "- " + " ".join(parts)
+
+
 def main(path):
-    seen = set()
-    print(f"### {path}\n")
+    """Records grouped by topic, in arrival order; schemas shown when they change."""
+    by_topic = {}
     for line in open(path):
         rec = json.loads(line)
-        topic, key, value = rec["topic"], rec["key"], rec["value"]
-        key = key["payload"] if key else None
-        if topic not in seen:
-            seen.add(topic)
-            print(f"\n#### {topic}\n")
-            print("key schema: `" + compact(rec["key"]["schema"] if rec["key"] else None) + "`\n")
-            if value:
-                fields = {f["field"]: f for f in value["schema"].get("fields", [])}
-                row = fields.get("after")
-                if row:
-                    print("value fields:\n")
-                    for f in row["fields"]:
-                        print(f"- `{compact(f)}`")
-                    print()
-                else:
-                    print("value schema: `" + compact(value["schema"]) + "`\n")
-        if value is None:
-            print(f"- tombstone key=`{compact(key)}`")
-            continue
-        p = value["payload"]
-        src = p.get("source") or {}
-        parts = [f"key=`{compact(key)}`"]
-        for k in ("op", "status", "id", "event_count", "data_collections", "before", "after",
-                  "message", "transaction"):
-            if k in p and (p[k] is not None or k in ("before", "after")):
-                parts.append(f"{k}=`{compact(p[k])}`")
-        if src:
-            parts.append(f"source: sequence=`{src.get('sequence')}` lsn={src.get('lsn')} "
-                         f"txId={src.get('txId')} ts_ms={src.get('ts_ms')} ts_us={src.get('ts_us')}")
-        print("- " + " ".join(parts))
+        by_topic.setdefault(rec["topic"], []).append(rec)
+    print(f"### {path}")
+    for topic, recs in by_topic.items():
+        print(f"\n#### {topic}\n")
+        shown = None
+        for rec in recs:
+            if rec["value"] is not None:
+                lines = schema_lines(rec)
+                if lines != shown:
+                    print("\n".join(lines))
+                    shown = lines
+            print(event_line(rec))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Tables and statements both Debezium and our plugin decode in the
 compatibility test: every type of ARCHITECTURE.md's mapping table (one table
 per type group), NULLs and edge values, TOAST, each replica identity, updates,
-deletes, a primary-key change, a partitioned table and names needing quoting.
+deletes, a primary-key change, a partitioned table, names needing quoting,
+transactions with nothing to decode and a schema change mid-stream.
 
 Tables without a replica identity only get INSERTs: Debezium's publication
 publishes updates and deletes, so PostgreSQL refuses those statements.
@@ -36,6 +37,13 @@ SETUP = [
         d date NOT NULL, n numeric(6,2) NOT NULL, bo bool NOT NULL, f float8 NOT NULL,
         ts timestamptz NOT NULL, by bytea NOT NULL, note text)""",
     "CREATE TABLE composite_key (region text, id int, qty int, PRIMARY KEY (region, id))",
+    """CREATE TABLE defaults (id serial PRIMARY KEY, i int DEFAULT 5, t text DEFAULT 'pint',
+        vc varchar(10) DEFAULT 'half', n numeric(6,2) DEFAULT 4.5, nv numeric DEFAULT 1.25,
+        f float8 DEFAULT 0.5, b bool DEFAULT true, d date DEFAULT '2024-01-01',
+        ts timestamp DEFAULT '2024-01-01 12:00', tstz timestamptz DEFAULT now(),
+        e mood DEFAULT 'ok', u uuid DEFAULT '00000000-0000-0000-0000-000000000001',
+        j jsonb DEFAULT '{}', by bytea DEFAULT '\\x00ff', ai int[] DEFAULT '{1}',
+        i8 bigint NOT NULL DEFAULT 0)""",
     "CREATE TABLE parted (id int PRIMARY KEY, v text) PARTITION BY RANGE (id)",
     "CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (100)",
     "CREATE TABLE parted_high PARTITION OF parted FOR VALUES FROM (100) TO (1000)",
@@ -87,6 +95,8 @@ TRANSACTIONS = [
         '{x}', '{true,false}', '{1.5,-0.25}')""",
      "INSERT INTO array_types VALUES (2, '{}', '{}', '{}', '{}', '{}', '{}')",
      "INSERT INTO array_types (id) VALUES (3)"],
+    # column defaults appear in Debezium's schemas
+    ["INSERT INTO defaults (tstz) VALUES ('2024-01-01 00:00+00')"],
     # TOAST: unchanged out-of-line values become the placeholder
     [f"INSERT INTO toasted SELECT i, 1, {BIG}, convert_to({BIG}, 'UTF8') FROM generate_series(1, 2) i"],
     ["UPDATE toasted SET small = 2 WHERE id = 1"],
@@ -120,6 +130,14 @@ TRANSACTIONS = [
      "INSERT INTO num_types (id, i4) VALUES (21, 1)",
      "ROLLBACK TO SAVEPOINT s1",
      "INSERT INTO num_types (id, i4) VALUES (22, 1)"],
+    # transactions with nothing to decode (temporary table, DDL), then a
+    # schema change mid-stream: later events carry the new column
+    ["CREATE TEMP TABLE scratch (a int)", "INSERT INTO scratch VALUES (1)"],
+    ["ALTER TABLE composite_key ADD COLUMN note text DEFAULT 'n/a'"],
+    ["INSERT INTO composite_key VALUES ('east', 2, 7, 'added')",
+     "UPDATE composite_key SET qty = 8 WHERE region = 'west'"],
+    ["ALTER TABLE composite_key DROP COLUMN qty"],
+    ["UPDATE composite_key SET note = 'dropped qty' WHERE region = 'east'"],
     # a transaction that only truncates (Debezium skips truncates unless
     # skipped.operations leaves out "t"; then it emits one event per table)
     ["TRUNCATE num_types"],
@@ -142,7 +160,9 @@ MODES = {
     "default": {},
     "decimal_double_time_connect": {"decimal.handling.mode": "double",
                                     "time.precision.mode": "connect",
-                                    "binary.handling.mode": "base64"},
+                                    "binary.handling.mode": "base64",
+                                    "tombstones.on.delete": "false",
+                                    "table.include.list": "public\\.(marker|.*_types|toasted|not_null|defaults|composite_key)"},
     "decimal_string_hex_txmeta": {"decimal.handling.mode": "string",
                                   "time.precision.mode": "adaptive_time_microseconds",
                                   "binary.handling.mode": "hex",
