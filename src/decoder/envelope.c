@@ -1,0 +1,493 @@
+/*
+ * envelope.c
+ *		Debezium documents: key, change envelope with its source and
+ *		transaction blocks, transaction metadata events and logical decoding
+ *		messages, with or without the JsonConverter schema.
+ *
+ * Everything constant for a session, a transaction or a relation is
+ * rendered once (see envelope_session_init, envelope_begin_txn and
+ * envelope_render_table_schemas); writing an event only appends those
+ * fragments around the row values.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "commands/dbcommands.h"
+#include "miscadmin.h"
+#include "utils/timestamp.h"
+
+#include "decoder/envelope.h"
+#include "json/json_writer.h"
+
+#define SOURCE_VERSION "1.0"	/* source.version: ours, not Debezium's */
+
+#define OPTIONAL_INT64(name) "{\"type\":\"int64\",\"optional\":true,\"field\":\"" name "\"}"
+
+static const char source_schema[] =
+"{\"type\":\"struct\",\"fields\":["
+"{\"type\":\"string\",\"optional\":false,\"field\":\"version\"},"
+"{\"type\":\"string\",\"optional\":false,\"field\":\"connector\"},"
+"{\"type\":\"string\",\"optional\":false,\"field\":\"name\"},"
+"{\"type\":\"int64\",\"optional\":false,\"field\":\"ts_ms\"},"
+"{\"type\":\"string\",\"optional\":true,\"name\":\"io.debezium.data.Enum\",\"version\":1,"
+"\"parameters\":{\"allowed\":\"true,first,first_in_data_collection,last_in_data_collection,last,false,incremental\"},"
+"\"default\":\"false\",\"field\":\"snapshot\"},"
+"{\"type\":\"string\",\"optional\":false,\"field\":\"db\"},"
+"{\"type\":\"string\",\"optional\":true,\"field\":\"sequence\"},"
+OPTIONAL_INT64("ts_us") ","
+OPTIONAL_INT64("ts_ns") ","
+"{\"type\":\"string\",\"optional\":false,\"field\":\"schema\"},"
+"{\"type\":\"string\",\"optional\":false,\"field\":\"table\"},"
+OPTIONAL_INT64("txId") ","
+OPTIONAL_INT64("lsn") ","
+OPTIONAL_INT64("xmin")
+"],\"optional\":false,\"name\":\"io.debezium.connector.postgresql.Source\",\"version\":1,\"field\":\"source\"}";
+
+static const char transaction_schema[] =
+"{\"type\":\"struct\",\"fields\":["
+"{\"type\":\"string\",\"optional\":false,\"field\":\"id\"},"
+"{\"type\":\"int64\",\"optional\":false,\"field\":\"total_order\"},"
+"{\"type\":\"int64\",\"optional\":false,\"field\":\"data_collection_order\"}"
+"],\"optional\":true,\"name\":\"event.block\",\"version\":1,\"field\":\"transaction\"}";
+
+static const char txn_key_schema[] =
+"{\"schema\":{\"type\":\"struct\",\"fields\":["
+"{\"type\":\"string\",\"optional\":false,\"field\":\"id\"}"
+"],\"optional\":false,\"name\":\"io.debezium.connector.common.TransactionMetadataKey\",\"version\":1},\"payload\":";
+
+static const char txn_value_schema[] =
+"{\"schema\":{\"type\":\"struct\",\"fields\":["
+"{\"type\":\"string\",\"optional\":false,\"field\":\"status\"},"
+"{\"type\":\"string\",\"optional\":false,\"field\":\"id\"},"
+OPTIONAL_INT64("event_count") ","
+"{\"type\":\"array\",\"items\":{\"type\":\"struct\",\"fields\":["
+"{\"type\":\"string\",\"optional\":false,\"field\":\"data_collection\"},"
+"{\"type\":\"int64\",\"optional\":false,\"field\":\"event_count\"}"
+"],\"optional\":false,\"name\":\"event.collection\",\"version\":1},\"optional\":true,\"field\":\"data_collections\"},"
+"{\"type\":\"int64\",\"optional\":false,\"field\":\"ts_ms\"}"
+"],\"optional\":false,\"name\":\"io.debezium.connector.common.TransactionMetadataValue\",\"version\":1},\"payload\":";
+
+static const char message_source_table[] = ",\"schema\":\"\",\"table\":\"\",\"txId\":";
+
+static const char message_key_schema[] =
+"{\"schema\":{\"type\":\"struct\",\"fields\":["
+"{\"type\":\"string\",\"optional\":true,\"field\":\"prefix\"}"
+"],\"optional\":false,\"name\":\"io.debezium.connector.postgresql.MessageKey\",\"version\":1},\"payload\":";
+
+void
+envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts)
+{
+	StringInfoData buf;
+
+	es->opts = opts;
+	es->cxt = CurrentMemoryContext;
+	es->has_last_commit = false;
+	es->last_commit_lsn = InvalidXLogRecPtr;
+	es->source_db = NULL;
+	initStringInfo(&buf);
+	json_append_lit(&buf, ",\"source\":{\"version\":\"" SOURCE_VERSION "\",\"connector\":\"postgresql\",\"name\":");
+	json_append_cstring(&buf, opts->topic_prefix);
+	json_append_lit(&buf, ",\"ts_ms\":");
+	es->source_head = buf.data;
+}
+
+/*
+ * The database name needs the catalog, which a walsender's startup callback
+ * may not read (no transaction is open there), so it is looked up with the
+ * first event instead.
+ */
+static void
+ensure_source_db(EnvelopeSession *es)
+{
+	MemoryContext old;
+	bool		own_xact = !IsTransactionState();
+	StringInfoData buf;
+
+	if (es->source_db)
+		return;
+	if (own_xact)
+		StartTransactionCommand();
+	old = MemoryContextSwitchTo(es->cxt);
+	initStringInfo(&buf);
+	json_append_lit(&buf, ",\"snapshot\":\"false\",\"db\":");
+	json_append_cstring(&buf, get_database_name(MyDatabaseId));
+	json_append_lit(&buf, ",\"sequence\":\"[");
+	es->source_db = buf.data;
+	MemoryContextSwitchTo(old);
+	if (own_xact)
+		CommitTransactionCommand();
+}
+
+static int64
+unix_us(TimestampTz t)
+{
+	return t + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+}
+
+/*
+ * Render the transaction's share of the source block.  commit_time is the
+ * commit's timestamp (0 for a message outside any transaction: now).
+ */
+void
+envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
+				   TimestampTz commit_time, MemoryContext cxt)
+{
+	MemoryContext old;
+	bool		mask = es->opts->mask_volatile;
+	int64		us = mask ? 0 : unix_us(commit_time ? commit_time : GetCurrentTimestamp());
+	StringInfoData buf;
+
+	ensure_source_db(es);
+	old = MemoryContextSwitchTo(cxt);
+	txn->xid = xid;
+	txn->cxt = cxt;
+	txn->serial++;
+	txn->begin_sent = false;
+	txn->total_order = 0;
+	txn->first_collection = txn->last_collection = NULL;
+	txn->commit_ms = us / 1000;
+	txn->id = TransactionIdIsValid(xid) ? psprintf("%u", mask ? 0 : xid) : NULL;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, es->source_head);
+	json_append_int64(&buf, us / 1000);
+	appendStringInfoString(&buf, es->source_db);
+	if (!es->has_last_commit)
+		json_append_lit(&buf, "null");
+	else
+	{
+		json_append_lit(&buf, "\\\"");
+		json_append_uint64(&buf, mask ? 0 : es->last_commit_lsn);
+		json_append_lit(&buf, "\\\"");
+	}
+	json_append_lit(&buf, ",\\\"");
+	txn->source_a = buf.data;
+	txn->source_a_len = buf.len;
+
+	initStringInfo(&buf);
+	json_append_lit(&buf, "\\\"]\",\"ts_us\":");
+	json_append_int64(&buf, us);
+	json_append_lit(&buf, ",\"ts_ns\":");
+	json_append_int64(&buf, us * 1000);
+	txn->source_b = buf.data;
+	txn->source_b_len = buf.len;
+
+	initStringInfo(&buf);
+	if (TransactionIdIsValid(xid))
+		json_append_uint64(&buf, mask ? 0 : xid);
+	else
+		json_append_lit(&buf, "null");
+	json_append_lit(&buf, ",\"lsn\":");
+	txn->source_xid = buf.data;
+	txn->source_xid_len = buf.len;
+	MemoryContextSwitchTo(old);
+}
+
+static void
+write_field_schema(StringInfo buf, const RelColumn *col, bool optional)
+{
+	column_type_write_schema(buf, &col->type, optional);
+	json_append_lit(buf, ",\"field\":");
+	appendBinaryStringInfo(buf, col->field + 1, strlen(col->field) - 2);
+	appendStringInfoChar(buf, '}');
+}
+
+static void
+write_value_struct_schema(StringInfo buf, const RelationEntry *entry, const char *field)
+{
+	json_append_lit(buf, "{\"type\":\"struct\",\"fields\":[");
+	for (int i = 0; i < entry->ncols; i++)
+	{
+		if (i)
+			appendStringInfoChar(buf, ',');
+		write_field_schema(buf, &entry->cols[i], !entry->cols[i].notnull);
+	}
+	appendStringInfo(buf, "],\"optional\":true,\"name\":\"%s.Value\",\"field\":\"%s\"}",
+					 entry->topic, field);
+}
+
+void
+envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts)
+{
+	StringInfoData buf;
+
+	entry->key_head_len = entry->value_head_len = 0;
+	if (!opts->schemas_enable)
+	{
+		entry->key_head = "";
+		entry->value_head = "";
+		return;
+	}
+	initStringInfo(&buf);
+	json_append_lit(&buf, "{\"schema\":{\"type\":\"struct\",\"fields\":[");
+	for (int k = 0; k < entry->nkeys; k++)
+	{
+		if (k)
+			appendStringInfoChar(&buf, ',');
+		write_field_schema(&buf, &entry->cols[entry->keys[k]], false);
+	}
+	appendStringInfo(&buf, "],\"optional\":false,\"name\":\"%s.Key\"},\"payload\":", entry->topic);
+	entry->key_head = buf.data;
+	entry->key_head_len = buf.len;
+
+	initStringInfo(&buf);
+	json_append_lit(&buf, "{\"schema\":{\"type\":\"struct\",\"fields\":[");
+	write_value_struct_schema(&buf, entry, "before");
+	appendStringInfoChar(&buf, ',');
+	write_value_struct_schema(&buf, entry, "after");
+	appendStringInfoChar(&buf, ',');
+	appendStringInfoString(&buf, source_schema);
+	appendStringInfoChar(&buf, ',');
+	appendStringInfoString(&buf, transaction_schema);
+	appendStringInfo(&buf, ",{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
+					 OPTIONAL_INT64("ts_ms") "," OPTIONAL_INT64("ts_us") "," OPTIONAL_INT64("ts_ns")
+					 "],\"optional\":false,\"name\":\"%s.Envelope\",\"version\":2},\"payload\":",
+					 entry->topic);
+	entry->value_head = buf.data;
+	entry->value_head_len = buf.len;
+}
+
+static void
+write_column(StringInfo buf, const RelColumn *col, const RowImage *row, const DecoderOptions *opts)
+{
+	Datum		value = row->values[col->attidx];
+
+	if (row->nulls[col->attidx])
+	{
+		if (row->key_only && col->notnull)
+			column_type_write_zero(buf, &col->type, opts);
+		else
+			json_append_lit(buf, "null");
+	}
+	else if (col->type.varlena && VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(value)))
+		column_type_write_unavailable(buf, &col->type, opts);
+	else
+		column_type_write(buf, &col->type, value, opts);
+}
+
+static void
+write_row(StringInfo buf, const RelationEntry *entry, const RowImage *row, const DecoderOptions *opts)
+{
+	if (row == NULL)
+	{
+		json_append_lit(buf, "null");
+		return;
+	}
+	appendStringInfoChar(buf, '{');
+	for (int i = 0; i < entry->ncols; i++)
+	{
+		const RelColumn *col = &entry->cols[i];
+
+		appendBinaryStringInfo(buf, col->field + (i == 0), col->field_len - (i == 0));
+		write_column(buf, col, row, opts);
+	}
+	appendStringInfoChar(buf, '}');
+}
+
+void
+envelope_write_key(StringInfo buf, const RelationEntry *entry, const RowImage *row,
+				   const DecoderOptions *opts)
+{
+	appendBinaryStringInfo(buf, entry->key_head, entry->key_head_len);
+	appendStringInfoChar(buf, '{');
+	for (int k = 0; k < entry->nkeys; k++)
+	{
+		const RelColumn *col = &entry->cols[entry->keys[k]];
+
+		appendBinaryStringInfo(buf, col->field + (k == 0), col->field_len - (k == 0));
+		write_column(buf, col, row, opts);
+	}
+	appendStringInfoChar(buf, '}');
+	if (entry->key_head[0])
+		appendStringInfoChar(buf, '}');
+}
+
+static void
+write_source(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
+			 const char *source_table, int source_table_len, XLogRecPtr lsn)
+{
+	if (es->opts->mask_volatile)
+		lsn = 0;
+	appendBinaryStringInfo(buf, txn->source_a, txn->source_a_len);
+	json_append_uint64(buf, lsn);
+	appendBinaryStringInfo(buf, txn->source_b, txn->source_b_len);
+	appendBinaryStringInfo(buf, source_table, source_table_len);
+	appendBinaryStringInfo(buf, txn->source_xid, txn->source_xid_len);
+	json_append_uint64(buf, lsn);
+	json_append_lit(buf, ",\"xmin\":null}");
+}
+
+/* The transaction block, counting the event for transaction metadata. */
+static void
+write_transaction(StringInfo buf, const EnvelopeSession *es, TxnContext *txn,
+				  RelationEntry *entry)
+{
+	if (!es->opts->transaction_metadata || txn->id == NULL)
+	{
+		json_append_lit(buf, ",\"transaction\":null");
+		return;
+	}
+	if (entry->txn_serial != txn->serial)
+	{
+		entry->txn_serial = txn->serial;
+		entry->txn_events = 0;
+		entry->txn_next = NULL;
+		if (txn->last_collection)
+			txn->last_collection->txn_next = entry;
+		else
+			txn->first_collection = entry;
+		txn->last_collection = entry;
+	}
+	txn->total_order++;
+	entry->txn_events++;
+	json_append_lit(buf, ",\"transaction\":{\"id\":");
+	json_append_cstring(buf, txn->id);
+	json_append_lit(buf, ",\"total_order\":");
+	json_append_int64(buf, txn->total_order);
+	json_append_lit(buf, ",\"data_collection_order\":");
+	json_append_int64(buf, entry->txn_events);
+	appendStringInfoChar(buf, '}');
+}
+
+static void
+write_event_time(StringInfo buf, const EnvelopeSession *es, bool with_us)
+{
+	int64		us = es->opts->mask_volatile ? 0 : unix_us(GetCurrentTimestamp());
+
+	json_append_lit(buf, ",\"ts_ms\":");
+	json_append_int64(buf, us / 1000);
+	if (!with_us)
+		return;
+	json_append_lit(buf, ",\"ts_us\":");
+	json_append_int64(buf, us);
+	json_append_lit(buf, ",\"ts_ns\":");
+	json_append_int64(buf, us * 1000);
+}
+
+void
+envelope_write_change(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
+					  RelationEntry *entry, char op, const RowImage *before,
+					  const RowImage *after, XLogRecPtr lsn)
+{
+	appendBinaryStringInfo(buf, entry->value_head, entry->value_head_len);
+	json_append_lit(buf, "{\"before\":");
+	write_row(buf, entry, before, es->opts);
+	json_append_lit(buf, ",\"after\":");
+	write_row(buf, entry, after, es->opts);
+	write_source(buf, es, txn, entry->source_table, entry->source_table_len, lsn);
+	write_transaction(buf, es, txn, entry);
+	json_append_lit(buf, ",\"op\":\"");
+	appendStringInfoChar(buf, op);
+	appendStringInfoChar(buf, '"');
+	write_event_time(buf, es, true);
+	appendStringInfoChar(buf, '}');
+	if (entry->value_head[0])
+		appendStringInfoChar(buf, '}');
+}
+
+void
+envelope_write_txn_key(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn)
+{
+	if (es->opts->schemas_enable)
+		appendStringInfoString(buf, txn_key_schema);
+	json_append_lit(buf, "{\"id\":");
+	json_append_cstring(buf, txn->id);
+	appendStringInfoChar(buf, '}');
+	if (es->opts->schemas_enable)
+		appendStringInfoChar(buf, '}');
+}
+
+void
+envelope_write_txn_event(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn, bool end)
+{
+	if (es->opts->schemas_enable)
+		appendStringInfoString(buf, txn_value_schema);
+	json_append_lit(buf, "{\"status\":");
+	if (end)
+		json_append_lit(buf, "\"END\"");
+	else
+		json_append_lit(buf, "\"BEGIN\"");
+	json_append_lit(buf, ",\"id\":");
+	json_append_cstring(buf, txn->id);
+	if (!end)
+		json_append_lit(buf, ",\"event_count\":null,\"data_collections\":null");
+	else
+	{
+		json_append_lit(buf, ",\"event_count\":");
+		json_append_int64(buf, txn->total_order);
+		json_append_lit(buf, ",\"data_collections\":[");
+		for (RelationEntry *entry = txn->first_collection; entry; entry = entry->txn_next)
+		{
+			if (entry != txn->first_collection)
+				appendStringInfoChar(buf, ',');
+			json_append_lit(buf, "{\"data_collection\":");
+			json_append_cstring(buf, entry->data_collection);
+			json_append_lit(buf, ",\"event_count\":");
+			json_append_int64(buf, entry->txn_events);
+			appendStringInfoChar(buf, '}');
+		}
+		appendStringInfoChar(buf, ']');
+	}
+	json_append_lit(buf, ",\"ts_ms\":");
+	json_append_int64(buf, txn->commit_ms);
+	appendStringInfoChar(buf, '}');
+	if (es->opts->schemas_enable)
+		appendStringInfoChar(buf, '}');
+}
+
+void
+envelope_write_message_key(StringInfo buf, const EnvelopeSession *es, const char *prefix)
+{
+	if (es->opts->schemas_enable)
+		appendStringInfoString(buf, message_key_schema);
+	json_append_lit(buf, "{\"prefix\":");
+	json_append_cstring(buf, prefix);
+	appendStringInfoChar(buf, '}');
+	if (es->opts->schemas_enable)
+		appendStringInfoChar(buf, '}');
+}
+
+static void
+write_message_schema(StringInfo buf, const DecoderOptions *opts)
+{
+	json_append_lit(buf, "{\"schema\":{\"type\":\"struct\",\"fields\":["
+					"{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
+					OPTIONAL_INT64("ts_ms") ",");
+	appendStringInfoString(buf, source_schema);
+	appendStringInfoChar(buf, ',');
+	appendStringInfoString(buf, transaction_schema);
+	json_append_lit(buf, ",{\"type\":\"struct\",\"fields\":["
+					"{\"type\":\"string\",\"optional\":true,\"field\":\"prefix\"},");
+	if (opts->binary_mode == BINARY_BYTES)
+		json_append_lit(buf, "{\"type\":\"bytes\",\"optional\":true,\"field\":\"content\"}");
+	else
+		json_append_lit(buf, "{\"type\":\"string\",\"optional\":true,\"field\":\"content\"}");
+	json_append_lit(buf, "],\"optional\":false,\"name\":\"io.debezium.connector.postgresql.Message\","
+					"\"version\":1,\"field\":\"message\"}],\"optional\":false,"
+					"\"name\":\"io.debezium.connector.postgresql.MessageValue\",\"version\":1},\"payload\":");
+}
+
+void
+envelope_write_message(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
+					   const char *prefix, const char *content, Size size, XLogRecPtr lsn)
+{
+	static RelationEntry message_collection = {.data_collection = "message"};
+
+	if (es->opts->schemas_enable)
+		write_message_schema(buf, es->opts);
+	json_append_lit(buf, "{\"op\":\"m\"");
+	write_event_time(buf, es, false);
+	write_source(buf, es, txn, message_source_table, sizeof(message_source_table) - 1, lsn);
+	write_transaction(buf, es, txn, &message_collection);
+	json_append_lit(buf, ",\"message\":{\"prefix\":");
+	json_append_cstring(buf, prefix);
+	json_append_lit(buf, ",\"content\":");
+	if (es->opts->binary_mode == BINARY_HEX)
+		json_append_hex(buf, (const unsigned char *) content, size);
+	else
+		json_append_base64(buf, (const unsigned char *) content, size,
+						   es->opts->binary_mode == BINARY_BASE64_URL);
+	json_append_lit(buf, "}}");
+	if (es->opts->schemas_enable)
+		appendStringInfoChar(buf, '}');
+}

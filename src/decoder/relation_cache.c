@@ -1,0 +1,216 @@
+/*
+ * relation_cache.c
+ *		A hash of per-relation decoder metadata keyed by relation OID.
+ *
+ * Built the first time a relation's change is decoded, reused for every
+ * later change, and dropped by relcache invalidation (ALTER TABLE, index
+ * changes, REPLICA IDENTITY) or type invalidation (ALTER TYPE … ADD VALUE),
+ * so a schema change shows from the next change on.  Modelled on pgoutput's
+ * RelationSyncEntry.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_index.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/relcache.h"
+#include "utils/syscache.h"
+
+#include "decoder/envelope.h"
+#include "decoder/relation_cache.h"
+#include "json/json_writer.h"
+
+static HTAB *relation_hash = NULL;
+static MemoryContext cache_cxt = NULL;
+static const DecoderOptions *cache_opts = NULL;
+static bool callbacks_registered = false;
+
+static void
+invalidate_relation(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	RelationEntry *entry;
+
+	if (relation_hash == NULL)
+		return;
+	if (OidIsValid(relid))
+	{
+		entry = hash_search(relation_hash, &relid, HASH_FIND, NULL);
+		if (entry)
+			entry->valid = false;
+		return;
+	}
+	hash_seq_init(&status, relation_hash);
+	while ((entry = hash_seq_search(&status)) != NULL)
+		entry->valid = false;
+}
+
+static void
+invalidate_all(Datum arg, int cacheid, uint32 hashvalue)
+{
+	invalidate_relation(arg, InvalidOid);
+}
+
+void
+relation_cache_init(MemoryContext parent, const DecoderOptions *opts)
+{
+	HASHCTL		ctl;
+
+	cache_cxt = AllocSetContextCreate(parent, "pub_backoffice relation cache",
+									  ALLOCSET_DEFAULT_SIZES);
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(RelationEntry);
+	ctl.hcxt = cache_cxt;
+	relation_hash = hash_create("pub_backoffice relations", 64, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	cache_opts = opts;
+	/* callbacks cannot be unregistered: register once per backend */
+	if (!callbacks_registered)
+	{
+		CacheRegisterRelcacheCallback(invalidate_relation, (Datum) 0);
+		CacheRegisterSyscacheCallback(TYPEOID, invalidate_all, (Datum) 0);
+		callbacks_registered = true;
+	}
+}
+
+void
+relation_cache_destroy(void)
+{
+	relation_hash = NULL;
+	cache_opts = NULL;
+	if (cache_cxt)
+		MemoryContextDelete(cache_cxt);
+	cache_cxt = NULL;
+}
+
+/* Topic names allow [A-Za-z0-9._-]; Debezium replaces anything else with '_'. */
+static char *
+topic_name(const char *prefix, const char *schema, const char *table)
+{
+	char	   *topic = psprintf("%s.%s.%s", prefix, schema, table);
+
+	for (char *p = topic; *p; p++)
+		if (!(isalnum((unsigned char) *p) || *p == '.' || *p == '_' || *p == '-'))
+			*p = '_';
+	return topic;
+}
+
+static void
+load_columns(RelationEntry *entry, Relation rel)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	entry->cols = palloc0(sizeof(RelColumn) * Max(desc->natts, 1));
+	entry->ncols = 0;
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		RelColumn  *col;
+		StringInfoData field;
+
+		/* pgoutput does not send generated columns either */
+		if (att->attisdropped || att->attgenerated)
+			continue;
+		col = &entry->cols[entry->ncols++];
+		col->attidx = i;
+		col->notnull = att->attnotnull;
+		initStringInfo(&field);
+		appendStringInfoChar(&field, ',');
+		json_append_cstring(&field, NameStr(att->attname));
+		appendStringInfoChar(&field, ':');
+		col->field = field.data;
+		col->field_len = field.len;
+		column_type_init(&col->type, att->atttypid, att->atttypmod, cache_opts);
+	}
+}
+
+/* Key columns: the primary key, else the replica identity index. */
+static void
+load_key(RelationEntry *entry, Relation rel)
+{
+	Oid			indexoid = RelationGetPrimaryKeyIndex(rel);
+	Relation	index;
+
+	entry->nkeys = 0;
+	entry->keys = NULL;
+	if (!OidIsValid(indexoid))
+		indexoid = RelationGetReplicaIndex(rel);
+	if (!OidIsValid(indexoid))
+		return;
+	index = RelationIdGetRelation(indexoid);
+	entry->keys = palloc(sizeof(int) * index->rd_index->indnkeyatts);
+	for (int k = 0; k < index->rd_index->indnkeyatts; k++)
+	{
+		AttrNumber	attnum = index->rd_index->indkey.values[k];
+
+		for (int c = 0; c < entry->ncols; c++)
+			if (entry->cols[c].attidx == attnum - 1)
+				entry->keys[entry->nkeys++] = c;
+	}
+	RelationClose(index);
+}
+
+static void
+build_entry(RelationEntry *entry, Relation rel)
+{
+	MemoryContext old;
+	char	   *schema = get_namespace_name(RelationGetNamespace(rel));
+	char	   *table = RelationGetRelationName(rel);
+	StringInfoData buf;
+
+	entry->cxt = AllocSetContextCreate(cache_cxt, "pub_backoffice relation",
+									   ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(entry->cxt);
+	entry->replident = rel->rd_rel->relreplident;
+	entry->included = decoder_table_included(cache_opts, schema, table);
+	entry->topic = topic_name(cache_opts->topic_prefix, schema, table);
+	entry->topic_len = strlen(entry->topic);
+	entry->data_collection = psprintf("%s.%s", schema, table);
+	load_columns(entry, rel);
+	load_key(entry, rel);
+	envelope_render_table_schemas(entry, cache_opts);
+	initStringInfo(&buf);
+	json_append_lit(&buf, ",\"schema\":");
+	json_append_cstring(&buf, schema);
+	json_append_lit(&buf, ",\"table\":");
+	json_append_cstring(&buf, table);
+	json_append_lit(&buf, ",\"txId\":");
+	entry->source_table = buf.data;
+	entry->source_table_len = buf.len;
+	entry->txn_serial = 0;
+	entry->txn_events = 0;
+	MemoryContextSwitchTo(old);
+	entry->valid = true;
+}
+
+RelationEntry *
+relation_cache_get(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	bool		found;
+	RelationEntry *entry = hash_search(relation_hash, &relid, HASH_ENTER, &found);
+
+	if (found && entry->valid)
+		return entry;
+	if (found && entry->cxt)
+	{
+		/* keep the transaction's event count across an ALTER TABLE */
+		uint64		serial = entry->txn_serial;
+		int64		events = entry->txn_events;
+
+		MemoryContextDelete(entry->cxt);
+		entry->cxt = NULL;
+		entry->valid = false;
+		build_entry(entry, rel);
+		entry->txn_serial = serial;
+		entry->txn_events = events;
+		return entry;
+	}
+	entry->cxt = NULL;
+	entry->valid = false;
+	build_entry(entry, rel);
+	return entry;
+}

@@ -1,0 +1,687 @@
+/*
+ * types.c
+ *		Debezium's PostgreSQL type mapping: the schema fragment of each column
+ *		and the writer of its values.
+ *
+ * Everything that depends on the catalog (base type of a domain, typmod,
+ * enum labels, output functions) is resolved in column_type_init, once per
+ * relation; column_type_write only formats.  Integers, booleans, dates and
+ * times are formatted directly rather than through output functions, which
+ * is most of the speed of the hot path.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
+#include "catalog/pg_type.h"
+#include "datatype/timestamp.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/catcache.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "decoder/types.h"
+#include "json/json_writer.h"
+
+#define UNAVAILABLE_VALUE "__debezium_unavailable_value"
+#define UNIX_EPOCH_OFFSET_US ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
+#define DEFAULT_FRACTION_DIGITS 6
+#define DAYS_PER_MONTH_AVG 30.4375	/* Debezium's MicroDuration constant */
+
+/*
+ * Debezium's stand-ins for PostgreSQL's infinite timestamps: instants of
+ * +/-292 million years (as epoch milliseconds).
+ */
+#define POS_INFINITY_MS INT64CONST(9223372036825200000)
+#define NEG_INFINITY_MS INT64CONST(-9223372036832400000)
+
+static ValueKind
+kind_of(Oid typid)
+{
+	switch (typid)
+	{
+		case BOOLOID: return VK_BOOL;
+		case INT2OID: return VK_INT2;
+		case INT4OID: return VK_INT4;
+		case OIDOID: return VK_INT8;
+		case INT8OID: return VK_INT8;
+		case FLOAT4OID: return VK_FLOAT4;
+		case FLOAT8OID: return VK_FLOAT8;
+		case NUMERICOID: return VK_NUMERIC;
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID: return VK_TEXT;
+		case NAMEOID: return VK_NAME;
+		case CHAROID: return VK_CHAR;
+		case BYTEAOID: return VK_BYTEA;
+		case DATEOID: return VK_DATE;
+		case TIMEOID: return VK_TIME;
+		case TIMETZOID: return VK_TIMETZ;
+		case TIMESTAMPOID: return VK_TIMESTAMP;
+		case TIMESTAMPTZOID: return VK_TIMESTAMPTZ;
+		case UUIDOID: return VK_UUID;
+		case JSONOID:
+		case JSONBOID: return VK_JSON;
+		case INTERVALOID: return VK_INTERVAL;
+		default:
+			break;
+	}
+	if (type_is_enum(typid))
+		return VK_ENUM;
+	if (OidIsValid(get_element_type(typid)))
+		return VK_ARRAY;
+	return VK_OTHER;
+}
+
+/* Fractional-second digits of a time/timestamp typmod (-1 means 6). */
+static int
+fraction_digits(int32 typmod)
+{
+	return typmod < 0 ? DEFAULT_FRACTION_DIGITS : typmod;
+}
+
+/* The enum's labels in sort order, comma-separated, as Debezium's "allowed". */
+static char *
+enum_allowed(Oid typid)
+{
+	CatCList   *list = SearchSysCacheList1(ENUMTYPOIDNAME, ObjectIdGetDatum(typid));
+	int			n = list->n_members;
+	HeapTuple  *sorted = palloc(sizeof(HeapTuple) * Max(n, 1));
+	StringInfoData buf;
+
+	for (int i = 0; i < n; i++)
+		sorted[i] = &list->members[i]->tuple;
+	/* insertion sort by enumsortorder: enums are short */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 &&
+			 ((Form_pg_enum) GETSTRUCT(sorted[j - 1]))->enumsortorder >
+			 ((Form_pg_enum) GETSTRUCT(sorted[j]))->enumsortorder; j--)
+		{
+			HeapTuple	t = sorted[j];
+
+			sorted[j] = sorted[j - 1];
+			sorted[j - 1] = t;
+		}
+	initStringInfo(&buf);
+	for (int i = 0; i < n; i++)
+		appendStringInfo(&buf, "%s%s", i ? "," : "",
+						 NameStr(((Form_pg_enum) GETSTRUCT(sorted[i]))->enumlabel));
+	ReleaseSysCacheList(list);
+	pfree(sorted);
+	return buf.data;
+}
+
+static void
+logical(StringInfo tail, const char *name)
+{
+	appendStringInfo(tail, ",\"name\":\"%s\",\"version\":1", name);
+}
+
+static const char *
+time_type_name(const ColumnType *ct, const DecoderOptions *opts)
+{
+	if (ct->kind == VK_DATE)
+		return opts->time_mode == TIME_CONNECT ? "org.apache.kafka.connect.data.Date" : "io.debezium.time.Date";
+	if (ct->kind == VK_TIME)
+	{
+		if (opts->time_mode == TIME_CONNECT)
+			return "org.apache.kafka.connect.data.Time";
+		return ct->millis ? "io.debezium.time.Time" : "io.debezium.time.MicroTime";
+	}
+	if (opts->time_mode == TIME_CONNECT)
+		return "org.apache.kafka.connect.data.Timestamp";
+	return ct->millis ? "io.debezium.time.Timestamp" : "io.debezium.time.MicroTimestamp";
+}
+
+static void
+numeric_schema(ColumnType *ct, StringInfo head, StringInfo tail, const DecoderOptions *opts)
+{
+	if (opts->decimal_mode == DECIMAL_DOUBLE)
+		appendStringInfoString(head, "{\"type\":\"double\"");
+	else if (opts->decimal_mode == DECIMAL_STRING)
+		appendStringInfoString(head, "{\"type\":\"string\"");
+	else if (ct->scale >= 0)
+	{
+		appendStringInfoString(head, "{\"type\":\"bytes\"");
+		logical(tail, "org.apache.kafka.connect.data.Decimal");
+		appendStringInfo(tail, ",\"parameters\":{\"scale\":\"%d\",\"connect.decimal.precision\":\"%d\"}",
+						 ct->scale, ct->precision);
+	}
+	else
+	{
+		appendStringInfoString(head, "{\"type\":\"struct\",\"fields\":["
+							   "{\"type\":\"int32\",\"optional\":false,\"field\":\"scale\"},"
+							   "{\"type\":\"bytes\",\"optional\":false,\"field\":\"value\"}]");
+		logical(tail, "io.debezium.data.VariableScaleDecimal");
+		appendStringInfoString(tail, ",\"doc\":\"Variable scaled decimal\"");
+	}
+}
+
+static void
+build_schema(ColumnType *ct, const DecoderOptions *opts)
+{
+	StringInfoData head;
+	StringInfoData tail;
+
+	initStringInfo(&head);
+	initStringInfo(&tail);
+	switch (ct->kind)
+	{
+		case VK_BOOL: appendStringInfoString(&head, "{\"type\":\"boolean\""); break;
+		case VK_INT2: appendStringInfoString(&head, "{\"type\":\"int16\""); break;
+		case VK_INT4: appendStringInfoString(&head, "{\"type\":\"int32\""); break;
+		case VK_INT8: appendStringInfoString(&head, "{\"type\":\"int64\""); break;
+		case VK_FLOAT4: appendStringInfoString(&head, "{\"type\":\"float\""); break;
+		case VK_FLOAT8: appendStringInfoString(&head, "{\"type\":\"double\""); break;
+		case VK_NUMERIC: numeric_schema(ct, &head, &tail, opts); break;
+		case VK_BYTEA:
+			appendStringInfoString(&head, opts->binary_mode == BINARY_BYTES
+								   ? "{\"type\":\"bytes\"" : "{\"type\":\"string\"");
+			break;
+		case VK_DATE:
+			appendStringInfoString(&head, "{\"type\":\"int32\"");
+			logical(&tail, time_type_name(ct, opts));
+			break;
+		case VK_TIME:
+			appendStringInfoString(&head, ct->millis ? "{\"type\":\"int32\"" : "{\"type\":\"int64\"");
+			logical(&tail, time_type_name(ct, opts));
+			break;
+		case VK_TIMESTAMP:
+		case VK_INTERVAL:
+			appendStringInfoString(&head, "{\"type\":\"int64\"");
+			logical(&tail, ct->kind == VK_INTERVAL ? "io.debezium.time.MicroDuration"
+					: time_type_name(ct, opts));
+			break;
+		case VK_TIMETZ:
+			appendStringInfoString(&head, "{\"type\":\"string\"");
+			logical(&tail, "io.debezium.time.ZonedTime");
+			break;
+		case VK_TIMESTAMPTZ:
+			appendStringInfoString(&head, "{\"type\":\"string\"");
+			logical(&tail, "io.debezium.time.ZonedTimestamp");
+			break;
+		case VK_UUID:
+			appendStringInfoString(&head, "{\"type\":\"string\"");
+			logical(&tail, "io.debezium.data.Uuid");
+			break;
+		case VK_JSON:
+			appendStringInfoString(&head, "{\"type\":\"string\"");
+			logical(&tail, "io.debezium.data.Json");
+			break;
+		case VK_ENUM:
+			appendStringInfoString(&head, "{\"type\":\"string\"");
+			logical(&tail, "io.debezium.data.Enum");
+			appendStringInfoString(&tail, ",\"parameters\":{\"allowed\":");
+			json_append_cstring(&tail, enum_allowed(ct->typid));
+			appendStringInfoChar(&tail, '}');
+			break;
+		case VK_ARRAY:
+			appendStringInfoString(&head, "{\"type\":\"array\",\"items\":");
+			column_type_write_schema(&head, ct->elem, true);
+			appendStringInfoChar(&head, '}');
+			break;
+		case VK_TEXT:
+		case VK_NAME:
+		case VK_CHAR:
+		case VK_OTHER:
+			appendStringInfoString(&head, "{\"type\":\"string\"");
+			break;
+	}
+	ct->schema_head = head.data;
+	ct->schema_tail = tail.data;
+}
+
+void
+column_type_init(ColumnType *ct, Oid typid, int32 typmod, const DecoderOptions *opts)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+
+	memset(ct, 0, sizeof(*ct));
+	/* a domain is written as its base type, as Debezium does */
+	ct->typid = getBaseTypeAndTypmod(typid, &typmod);
+	ct->typmod = typmod;
+	ct->kind = kind_of(ct->typid);
+	ct->scale = -1;
+	getTypeOutputInfo(ct->typid, &outfunc, &isvarlena);
+	fmgr_info(outfunc, &ct->out);
+	ct->varlena = get_typlen(ct->typid) == -1;
+
+	if (ct->kind == VK_NUMERIC && typmod >= (int32) VARHDRSZ)
+	{
+		ct->precision = ((typmod - VARHDRSZ) >> 16) & 0xffff;
+		ct->scale = (((typmod - VARHDRSZ) & 0x7ff) ^ 1024) - 1024;
+	}
+	else if (ct->kind == VK_TIME || ct->kind == VK_TIMESTAMP ||
+			 ct->kind == VK_TIMESTAMPTZ || ct->kind == VK_TIMETZ)
+	{
+		ct->precision = fraction_digits(typmod);
+		if (opts->time_mode == TIME_CONNECT)
+			ct->millis = true;
+		else if (opts->time_mode == TIME_ADAPTIVE)
+			ct->millis = ct->precision <= 3;
+		else			/* adaptive_time_microseconds: only time changes */
+			ct->millis = ct->kind != VK_TIME && ct->precision <= 3;
+	}
+	else if (ct->kind == VK_ARRAY)
+	{
+		Oid			elemtype = get_element_type(ct->typid);
+
+		ct->elem = palloc(sizeof(ColumnType));
+		column_type_init(ct->elem, elemtype, typmod, opts);
+		get_typlenbyvalalign(elemtype, &ct->elmlen, &ct->elmbyval, &ct->elmalign);
+	}
+	build_schema(ct, opts);
+}
+
+/*
+ * A schema without its closing brace: the caller may still add "default"
+ * and "field", which JsonConverter writes last.
+ */
+void
+column_type_write_schema(StringInfo buf, const ColumnType *ct, bool optional)
+{
+	appendStringInfoString(buf, ct->schema_head);
+	if (optional)
+		json_append_lit(buf, ",\"optional\":true");
+	else
+		json_append_lit(buf, ",\"optional\":false");
+	appendStringInfoString(buf, ct->schema_tail);
+}
+
+static void
+write_binary(StringInfo buf, const unsigned char *data, int len, const DecoderOptions *opts)
+{
+	if (opts->binary_mode == BINARY_HEX)
+		json_append_hex(buf, data, len);
+	else
+		json_append_base64(buf, data, len, opts->binary_mode == BINARY_BASE64_URL);
+}
+
+static void
+write_text_datum(StringInfo buf, Datum value)
+{
+	struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(value));
+
+	json_append_string(buf, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+}
+
+static void
+write_via_output(StringInfo buf, const ColumnType *ct, Datum value)
+{
+	json_append_cstring(buf, OutputFunctionCall((FmgrInfo *) &ct->out, value));
+}
+
+static void
+write_numeric(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOptions *opts)
+{
+	Numeric		num = DatumGetNumeric(value);
+	char	   *text;
+
+	if (opts->decimal_mode == DECIMAL_DOUBLE)
+	{
+		json_append_double(buf, DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, value)));
+		return;
+	}
+	text = DatumGetCString(DirectFunctionCall1(numeric_out, value));
+	if (opts->decimal_mode == DECIMAL_STRING)
+	{
+		json_append_cstring(buf, text);
+		return;
+	}
+	/* Kafka's Decimal has no NaN or infinity: Debezium writes null */
+	if (numeric_is_nan(num) || numeric_is_inf(num))
+	{
+		json_append_lit(buf, "null");
+		return;
+	}
+	if (ct->scale >= 0)
+		json_append_decimal_digits(buf, text, ct->scale);
+	else
+	{
+		const char *dot = strchr(text, '.');
+		int			scale = dot ? (int) strlen(dot + 1) : 0;
+
+		json_append_lit(buf, "{\"scale\":");
+		json_append_int64(buf, scale);
+		json_append_lit(buf, ",\"value\":");
+		json_append_decimal_digits(buf, text, scale);
+		appendStringInfoChar(buf, '}');
+	}
+}
+
+/* v as exactly 'width' zero-padded digits (v >= 0, fits in width). */
+static void
+append_padded(StringInfo buf, int64 v, int width)
+{
+	char	   *p;
+
+	enlargeStringInfo(buf, width);
+	p = buf->data + buf->len + width;
+	for (int i = 0; i < width; i++)
+	{
+		*--p = '0' + v % 10;
+		v /= 10;
+	}
+	buf->len += width;
+	buf->data[buf->len] = '\0';
+}
+
+/* Java's ISO layout of a LocalDate: 4-digit year, signed beyond 0..9999. */
+static void
+append_date_ymd(StringInfo buf, int year, int month, int day)
+{
+	if (year > 9999)
+	{
+		appendStringInfoChar(buf, '+');
+		json_append_int64(buf, year);
+	}
+	else if (year < 0)
+	{
+		appendStringInfoChar(buf, '-');
+		append_padded(buf, -year, 4);
+	}
+	else
+		append_padded(buf, year, 4);
+	appendStringInfoChar(buf, '-');
+	append_padded(buf, month, 2);
+	appendStringInfoChar(buf, '-');
+	append_padded(buf, day, 2);
+}
+
+/*
+ * hh:mm:ss and the fraction: 'width' digits when 1..9 (Debezium pads to the
+ * column's precision), else as few as needed, none for whole seconds.
+ */
+static void
+append_time_of_day(StringInfo buf, int64 us, int width)
+{
+	int			frac = us % USECS_PER_SEC;
+	int64		secs = us / USECS_PER_SEC;
+
+	append_padded(buf, secs / 3600, 2);
+	appendStringInfoChar(buf, ':');
+	append_padded(buf, secs / 60 % 60, 2);
+	appendStringInfoChar(buf, ':');
+	append_padded(buf, secs % 60, 2);
+	if (width >= 1 && width <= 9)
+	{
+		appendStringInfoChar(buf, '.');
+		if (width <= 6)
+			append_padded(buf, frac / (int) pow(10, 6 - width), width);
+		else
+		{
+			append_padded(buf, frac, 6);
+			append_padded(buf, 0, width - 6);
+		}
+	}
+	else if (frac != 0)
+	{
+		int			len = 6;
+
+		while (frac % 10 == 0)
+		{
+			frac /= 10;
+			len--;
+		}
+		appendStringInfoChar(buf, '.');
+		append_padded(buf, frac, len);
+	}
+}
+
+static void
+write_timestamptz(StringInfo buf, const ColumnType *ct, TimestampTz ts)
+{
+	int64		unix_us;
+	int64		days;
+	int64		tod;
+	int			year,
+				month,
+				day;
+
+	if (TIMESTAMP_IS_NOBEGIN(ts))
+	{
+		json_append_lit(buf, "\"-infinity\"");
+		return;
+	}
+	if (TIMESTAMP_IS_NOEND(ts))
+	{
+		json_append_lit(buf, "\"infinity\"");
+		return;
+	}
+	unix_us = ts + UNIX_EPOCH_OFFSET_US;
+	days = unix_us / USECS_PER_DAY;
+	tod = unix_us % USECS_PER_DAY;
+	if (tod < 0)
+	{
+		tod += USECS_PER_DAY;
+		days--;
+	}
+	j2date(days + UNIX_EPOCH_JDATE, &year, &month, &day);
+	appendStringInfoChar(buf, '"');
+	append_date_ymd(buf, year, month, day);
+	appendStringInfoChar(buf, 'T');
+	append_time_of_day(buf, tod, ct->precision > 0 ? ct->precision : 0);
+	json_append_lit(buf, "Z\"");
+}
+
+static int64
+floor_div(int64 a, int64 b)
+{
+	int64		q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static void
+write_timestamp(StringInfo buf, const ColumnType *ct, Timestamp ts)
+{
+	if (TIMESTAMP_NOT_FINITE(ts))
+	{
+		bool		end = TIMESTAMP_IS_NOEND(ts);
+
+		/* Java's TimeUnit conversion to micros saturates at Long's range */
+		if (ct->millis)
+			json_append_int64(buf, end ? POS_INFINITY_MS : NEG_INFINITY_MS);
+		else
+			json_append_int64(buf, end ? PG_INT64_MAX : PG_INT64_MIN);
+		return;
+	}
+	if (ct->millis)
+		json_append_int64(buf, floor_div(ts + UNIX_EPOCH_OFFSET_US, 1000));
+	else
+		json_append_int64(buf, ts + UNIX_EPOCH_OFFSET_US);
+}
+
+static void
+write_timetz(StringInfo buf, const ColumnType *ct, TimeTzADT *t)
+{
+	int64		utc = (t->time + (int64) t->zone * USECS_PER_SEC) % USECS_PER_DAY;
+
+	if (utc < 0)
+		utc += USECS_PER_DAY;
+	appendStringInfoChar(buf, '"');
+	append_time_of_day(buf, utc, 0);
+	json_append_lit(buf, "Z\"");
+}
+
+/* Debezium's MicroDuration: months count as 30.4375 days, computed in double. */
+static void
+write_interval(StringInfo buf, Interval *iv)
+{
+	int			years = iv->month / 12;
+	int			months = iv->month % 12;
+	int64		hours = iv->time / USECS_PER_HOUR;
+	int64		minutes = (iv->time / USECS_PER_MINUTE) % 60;
+	double		seconds = (double) (iv->time % USECS_PER_MINUTE) / USECS_PER_SEC;
+	double		days = (years * 12 + months) * DAYS_PER_MONTH_AVG + iv->day;
+	double		total = ((days * 24.0 + hours) * 60.0 + minutes) * 60.0 + seconds;
+
+	json_append_int64(buf, (int64) (total * 1000000.0));
+}
+
+static void
+write_uuid(StringInfo buf, pg_uuid_t *u)
+{
+	static const char hex[] = "0123456789abcdef";
+	char		out[38];
+	int			p = 0;
+
+	out[p++] = '"';
+	for (int i = 0; i < UUID_LEN; i++)
+	{
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[p++] = '-';
+		out[p++] = hex[u->data[i] >> 4];
+		out[p++] = hex[u->data[i] & 15];
+	}
+	out[p++] = '"';
+	appendBinaryStringInfo(buf, out, p);
+}
+
+static void
+write_array(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOptions *opts)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(value);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	deconstruct_array(arr, ARR_ELEMTYPE(arr), ct->elmlen, ct->elmbyval, ct->elmalign,
+					  &elems, &nulls, &n);
+	appendStringInfoChar(buf, '[');
+	for (int i = 0; i < n; i++)
+	{
+		if (i)
+			appendStringInfoChar(buf, ',');
+		if (nulls[i])
+			json_append_lit(buf, "null");
+		else
+			column_type_write(buf, ct->elem, elems[i], opts);
+	}
+	appendStringInfoChar(buf, ']');
+}
+
+void
+column_type_write(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOptions *opts)
+{
+	switch (ct->kind)
+	{
+		case VK_BOOL:
+			if (DatumGetBool(value))
+				json_append_lit(buf, "true");
+			else
+				json_append_lit(buf, "false");
+			break;
+		case VK_INT2: json_append_int64(buf, DatumGetInt16(value)); break;
+		case VK_INT4: json_append_int64(buf, DatumGetInt32(value)); break;
+		case VK_INT8:
+			json_append_int64(buf, ct->typid == OIDOID ? (int64) DatumGetObjectId(value)
+							  : DatumGetInt64(value));
+			break;
+		case VK_FLOAT4: json_append_float(buf, DatumGetFloat4(value)); break;
+		case VK_FLOAT8: json_append_double(buf, DatumGetFloat8(value)); break;
+		case VK_NUMERIC: write_numeric(buf, ct, value, opts); break;
+		case VK_TEXT:
+		case VK_JSON:
+			if (ct->typid == JSONBOID)
+				write_via_output(buf, ct, value);
+			else
+				write_text_datum(buf, value);
+			break;
+		case VK_NAME: json_append_cstring(buf, NameStr(*DatumGetName(value))); break;
+		case VK_CHAR:
+			{
+				char		c = DatumGetChar(value);
+
+				json_append_string(buf, &c, c ? 1 : 0);
+				break;
+			}
+		case VK_BYTEA:
+			{
+				bytea	   *b = DatumGetByteaPP(value);
+
+				write_binary(buf, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), opts);
+				break;
+			}
+		case VK_DATE:
+			json_append_int64(buf, (int64) DatumGetDateADT(value) + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE));
+			break;
+		case VK_TIME:
+			json_append_int64(buf, ct->millis ? DatumGetTimeADT(value) / 1000 : DatumGetTimeADT(value));
+			break;
+		case VK_TIMETZ: write_timetz(buf, ct, DatumGetTimeTzADTP(value)); break;
+		case VK_TIMESTAMP: write_timestamp(buf, ct, DatumGetTimestamp(value)); break;
+		case VK_TIMESTAMPTZ: write_timestamptz(buf, ct, DatumGetTimestampTz(value)); break;
+		case VK_UUID: write_uuid(buf, DatumGetUUIDP(value)); break;
+		case VK_INTERVAL: write_interval(buf, DatumGetIntervalP(value)); break;
+		case VK_ARRAY: write_array(buf, ct, value, opts); break;
+		case VK_ENUM:
+		case VK_OTHER:
+			write_via_output(buf, ct, value);
+			break;
+	}
+}
+
+/*
+ * What Debezium fills in for a NOT NULL column whose value the WAL does not
+ * carry (non-key columns of a delete under REPLICA IDENTITY DEFAULT): the
+ * converters' fallback, i.e. the type's zero.
+ */
+void
+column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOptions *opts)
+{
+	switch (ct->kind)
+	{
+		case VK_BOOL: json_append_lit(buf, "false"); break;
+		case VK_FLOAT4:
+		case VK_FLOAT8: json_append_lit(buf, "0.0"); break;
+		case VK_NUMERIC:
+			if (opts->decimal_mode == DECIMAL_DOUBLE)
+				json_append_lit(buf, "0.0");
+			else if (opts->decimal_mode == DECIMAL_STRING)
+				json_append_lit(buf, "\"0\"");
+			else if (ct->scale >= 0)
+				json_append_lit(buf, "\"AA==\"");
+			else
+				json_append_lit(buf, "{\"scale\":0,\"value\":\"AA==\"}");
+			break;
+		case VK_BYTEA: write_binary(buf, (const unsigned char *) "", 0, opts); break;
+		case VK_TIMESTAMPTZ: write_timestamptz(buf, ct, -UNIX_EPOCH_OFFSET_US); break;
+		case VK_TIMETZ: json_append_lit(buf, "\"00:00:00Z\""); break;
+		case VK_ARRAY: json_append_lit(buf, "[]"); break;
+		case VK_TEXT:
+		case VK_NAME:
+		case VK_CHAR:
+		case VK_UUID:
+		case VK_JSON:
+		case VK_ENUM:
+		case VK_OTHER: json_append_lit(buf, "\"\""); break;
+		default: json_append_lit(buf, "0"); break;
+	}
+}
+
+/* Debezium's placeholder for a TOASTed value the WAL did not carry. */
+void
+column_type_write_unavailable(StringInfo buf, const ColumnType *ct, const DecoderOptions *opts)
+{
+	if (ct->kind == VK_BYTEA)
+		write_binary(buf, (const unsigned char *) UNAVAILABLE_VALUE,
+					 sizeof(UNAVAILABLE_VALUE) - 1, opts);
+	else if (ct->kind == VK_ARRAY)
+	{
+		appendStringInfoChar(buf, '[');
+		column_type_write_unavailable(buf, ct->elem, opts);
+		appendStringInfoChar(buf, ']');
+	}
+	else
+		json_append_lit(buf, "\"" UNAVAILABLE_VALUE "\"");
+}
