@@ -108,13 +108,13 @@ ack_tracker_end_txn(AckTracker *t, XLogRecPtr end_lsn)
 void
 ack_tracker_delivered(AckTracker *t, uint64 seq, bool ok)
 {
-	if (seq == ACK_UNTRACKED || seq < t->head_seq || seq >= t->head_seq + t->count)
-		return;					/* a heartbeat, or a report from before a reset */
 	if (!ok)
 	{
 		t->failed = true;
 		return;
 	}
+	if (seq == ACK_UNTRACKED)
+		return;					/* a heartbeat or an offsets record */
 	Assert(entry(t, seq)->outstanding > 0);
 	entry(t, seq)->outstanding--;
 	t->in_flight--;

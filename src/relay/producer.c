@@ -38,6 +38,8 @@ on_delivery(rd_kafka_t *k, const rd_kafka_message_t *msg, void *opaque)
 {
 	uint64		seq = (uint64) (uintptr_t) msg->_private;
 
+	if (tracker == NULL)
+		return;					/* purged while closing: no longer matters */
 	if (msg->err)
 	{
 		if (delivery_error[0] == '\0')
@@ -177,7 +179,6 @@ set_fixed_properties(rd_kafka_conf_t *conf, const char *transactional_id,
 {
 	char		num[32];
 	const char *pairs[][2] = {
-		{"bootstrap.servers", relay_brokers},
 		{"client.id", "pub_backoffice-relay"},
 		{"enable.idempotence", "true"},
 		{"acks", "all"},
@@ -392,6 +393,12 @@ producer_abort_transaction(int timeout_ms)
 
 	if (e)
 		rd_kafka_error_destroy(e);
+}
+
+struct rd_kafka_s *
+producer_handle(void)
+{
+	return rk;
 }
 
 struct rd_kafka_conf_s *

@@ -44,7 +44,9 @@ extern bool producer_begin_transaction(char *err, size_t errlen);
 extern bool producer_commit_transaction(int timeout_ms, char *err, size_t errlen);
 extern void producer_abort_transaction(int timeout_ms);
 
-/* The underlying handle, for the offsets reader (same brokers and security). */
+/* For the offsets topic: the handle, and a configuration with the same
+ * brokers and security settings for a consumer. */
+extern struct rd_kafka_s *producer_handle(void);
 extern struct rd_kafka_conf_s *producer_consumer_conf(char *err, size_t errlen);
 
 #endif							/* PUB_RELAY_PRODUCER_H */

@@ -27,6 +27,7 @@
 #include "decoder/decoder.h"
 #include "relay/ack_tracker.h"
 #include "relay/lag_monitor.h"
+#include "relay/offsets_topic.h"
 #include "relay/producer.h"
 #include "relay/relay_session.h"
 #include "relay/relay_settings.h"
@@ -35,10 +36,9 @@
 
 /* WAL records decoded per unit of work at most, so SIGHUP etc. stay prompt. */
 #define MAX_RECORDS_PER_STEP 100000
-/* Confirmed positions are written to disk at most this often. */
-#define SLOT_SAVE_INTERVAL_MS 100
 #define SHUTDOWN_FLUSH_MS 10000
 #define MAX_BACKOFF_MS 30000
+#define KAFKA_TXN_TIMEOUT_MS 60000
 
 typedef struct RelaySession
 {
@@ -48,7 +48,13 @@ typedef struct RelaySession
 	bool		yield;			/* end this unit of work at the next record */
 	uint64		step_events;
 	int			backoff_ms;
+	/* exactly_once */
+	bool		exactly_once;
+	bool		in_kafka_txn;	/* a Kafka transaction is open */
+	XLogRecPtr	skip_upto;		/* Kafka already has transactions ending here */
+	XLogRecPtr	last_end_lsn;	/* of the last transaction produced */
 	TimestampTz last_heartbeat;
+	SessionStatus status;		/* of the last attempt to open */
 } RelaySession;
 
 static RelaySession session;
@@ -102,12 +108,51 @@ static void
 wait_for_room(void)
 {
 	producer_poll(100);
-	confirm_acked(false, SLOT_SAVE_INTERVAL_MS);
+	confirm_acked(false, relay_slot_save_interval_ms);
 	check_producer();
 	if (ShutdownRequestPending)
 		session.abandon = session.yield = true;
 	if (!PostmasterIsAlive())
 		proc_exit(1);
+}
+
+static bool
+begin_kafka_txn(void)
+{
+	char		err[256];
+
+	if (!producer_begin_transaction(err, sizeof(err)))
+	{
+		relay_status_error(LOG, "%s", err);
+		session.abandon = session.yield = true;
+		return false;
+	}
+	session.in_kafka_txn = true;
+	return true;
+}
+
+/*
+ * Close the unit of work's Kafka transaction: its events and the end LSN of
+ * its last PostgreSQL transaction in the offsets topic, atomically.
+ */
+static void
+commit_kafka_txn(void)
+{
+	char		err[256];
+
+	if (!session.in_kafka_txn)
+		return;
+	session.in_kafka_txn = false;
+	if (!offsets_topic_write(session.last_end_lsn) ||
+		!producer_commit_transaction(KAFKA_TXN_TIMEOUT_MS, err, sizeof(err)))
+	{
+		relay_status_error(LOG, "could not commit the Kafka transaction ending at %X/%X",
+						   LSN_FORMAT_ARGS(session.last_end_lsn));
+		session.abandon = session.yield = true;
+		return;
+	}
+	producer_poll(0);
+	RELAY_STATUS_UPDATE(relay_status->batches++);
 }
 
 static void
@@ -120,7 +165,15 @@ relay_sink(LogicalDecodingContext *ctx, const DecoderRecord *r, void *arg)
 	if (r->kind == DECODER_RECORD_TXN_END)
 	{
 		ack_tracker_end_txn(&session.tracker, r->end_lsn);
+		session.last_end_lsn = r->end_lsn;
 		return;
+	}
+	if (session.exactly_once)
+	{
+		if (r->end_lsn <= session.skip_upto)
+			return;				/* committed in Kafka before a restart */
+		if (!session.in_kafka_txn && !begin_kafka_txn())
+			return;
 	}
 	seq = ack_tracker_add_event(&session.tracker);
 	for (;;)
@@ -145,16 +198,69 @@ relay_sink(LogicalDecodingContext *ctx, const DecoderRecord *r, void *arg)
 }
 
 /* Producer and decoding context, from the slot's confirmed position. */
+/*
+ * exactly_once: a transactional producer, the offsets topic, and the end LSN
+ * up to which Kafka already holds our transactions.
+ */
+static SessionStatus
+start_transactions(void)
+{
+	char		err[256];
+	bool		unsupported;
+
+	if (!producer_init_transactions(KAFKA_TXN_TIMEOUT_MS, &unsupported, err, sizeof(err)))
+	{
+		producer_close();
+		if (unsupported)
+		{
+			relay_status_error(LOG, "exactly_once needs Kafka transactions, which the brokers refused (%s); "
+							   "set pub_backoffice.delivery_mode to at_least_once or upgrade the brokers",
+							   err);
+			relay_status_set_state(RELAY_MISCONFIGURED);
+			return SESSION_MISCONFIGURED;
+		}
+		relay_status_error(LOG, "%s", err);
+		relay_status_set_state(RELAY_WAITING_FOR_BROKER);
+		return SESSION_RETRY;
+	}
+	if (!offsets_topic_ensure(err, sizeof(err)) ||
+		!offsets_topic_read(&session.skip_upto, err, sizeof(err)))
+	{
+		producer_close();
+		relay_status_error(LOG, "%s", err);
+		relay_status_set_state(RELAY_WAITING_FOR_BROKER);
+		return SESSION_RETRY;
+	}
+	if (!XLogRecPtrIsInvalid(session.skip_upto))
+		ereport(LOG,
+				(errmsg("pub_backoffice relay: Kafka holds transactions up to %X/%X; skipping them",
+						LSN_FORMAT_ARGS(session.skip_upto))));
+	return SESSION_OPEN;
+}
+
 static SessionStatus
 start_decoding(void)
 {
 	char		err[256];
+	char	   *txn_id = NULL;
 
-	if (!producer_open(&session.tracker, NULL, err, sizeof(err)))
+	session.exactly_once = relay_delivery_mode == RELAY_EXACTLY_ONCE;
+	session.in_kafka_txn = false;
+	session.skip_upto = InvalidXLogRecPtr;
+	if (session.exactly_once)
+		txn_id = psprintf("pub_backoffice-%s", relay_slot_name);
+	if (!producer_open(&session.tracker, txn_id, err, sizeof(err)))
 	{
 		relay_status_error(LOG, "%s", err);
 		relay_status_set_state(RELAY_MISCONFIGURED);
 		return SESSION_MISCONFIGURED;
+	}
+	if (session.exactly_once)
+	{
+		SessionStatus s = start_transactions();
+
+		if (s != SESSION_OPEN)
+			return s;
 	}
 	decoder_record_sink = relay_sink;
 	decoder_record_sink_arg = &session;
@@ -221,8 +327,17 @@ start(void *arg)
 	*(SessionStatus *) arg = start_decoding();
 }
 
+static SessionStatus open_session(void);
+
 SessionStatus
 relay_session_open(void)
+{
+	session.status = open_session();
+	return session.status;
+}
+
+static SessionStatus
+open_session(void)
 {
 	SlotAcquireResult slot = SLOT_BUSY;
 	SessionStatus status = SESSION_MISCONFIGURED;
@@ -239,7 +354,7 @@ relay_session_open(void)
 			relay_status_error(LOG, "replication slot \"%s\" is active in another process; waiting",
 							   relay_slot_name);
 			relay_status_set_state(RELAY_WAITING_FOR_SLOT);
-			return SESSION_SLOT_BUSY;
+			return SESSION_RETRY;
 		}
 	}
 	if (!run_guarded(start, &status))
@@ -311,7 +426,9 @@ relay_session_step(void)
 	producer_poll(0);
 	if (session.abandon)
 		return !ShutdownRequestPending;
-	if (session.step_events > 0)
+	if (session.exactly_once)
+		commit_kafka_txn();
+	else if (session.step_events > 0)
 		RELAY_STATUS_UPDATE(relay_status->batches++);
 	if (producer_acked_recently())
 	{
@@ -319,16 +436,16 @@ relay_session_step(void)
 		relay_status_clear_error();
 		relay_status_set_state(RELAY_STREAMING);
 	}
-	confirm_acked(true, SLOT_SAVE_INTERVAL_MS);
+	confirm_acked(true, relay_slot_save_interval_ms);
 	heartbeat();
 	lag_monitor_update(slot_stream_confirmed());
 	return more || session.yield;
 }
 
-bool
-relay_session_decoding(void)
+SessionStatus
+relay_session_status(void)
 {
-	return session.decoding;
+	return session.decoding ? SESSION_OPEN : session.status;
 }
 
 void
@@ -337,6 +454,12 @@ relay_session_close(void)
 	if (!session.decoding)
 		return;
 	session.abandon = true;
+	if (session.in_kafka_txn)
+	{
+		/* Stopped inside a unit of work: Kafka must not keep half of it. */
+		producer_abort_transaction(SHUTDOWN_FLUSH_MS);
+		session.in_kafka_txn = false;
+	}
 	if (!producer_flush(SHUTDOWN_FLUSH_MS))
 		ereport(LOG,
 				(errmsg("pub_backoffice relay stopped with events unacknowledged by Kafka"),

@@ -9,7 +9,7 @@
 typedef enum SessionStatus
 {
 	SESSION_OPEN,
-	SESSION_SLOT_BUSY,			/* retry later */
+	SESSION_RETRY,				/* slot busy or brokers unreachable: retry soon */
 	SESSION_MISCONFIGURED		/* retry after a reload */
 } SessionStatus;
 
@@ -18,8 +18,8 @@ extern SessionStatus relay_session_open(void);
 /* One unit of work; returns true if more is waiting (don't sleep). */
 extern bool relay_session_step(void);
 
-/* False after a rewind could not restart decoding (see the view). */
-extern bool relay_session_decoding(void);
+/* SESSION_OPEN, or why the last attempt to (re)open failed. */
+extern SessionStatus relay_session_status(void);
 
 /* Wait for what is in flight (bounded), confirm it, and stop producing. */
 extern void relay_session_close(void);

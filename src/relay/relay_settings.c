@@ -34,6 +34,7 @@ int			relay_lag_warning_kb = 1048576;
 int			relay_lag_warning_s = 300;
 int			relay_heartbeat_interval_ms = 0;
 int			relay_restart_delay_s = 5;
+int			relay_slot_save_interval_ms = 100;
 
 static const struct config_enum_entry delivery_modes[] = {
 	{"at_least_once", RELAY_AT_LEAST_ONCE, false},
@@ -116,6 +117,9 @@ relay_define_settings(void)
 	define_int("pub_backoffice.restart_delay",
 			   "Delay before the relay worker is started again after it stopped on an error.",
 			   &relay_restart_delay_s, 5, 1, 3600, GUC_UNIT_S);
+	define_int("pub_backoffice.slot_save_interval",
+			   "Most time between writes of the slot's confirmed position to disk; after a crash, up to this much acknowledged work is sent again (exactly_once skips it).",
+			   &relay_slot_save_interval_ms, 100, 0, 3600000, GUC_UNIT_MS);
 	MarkGUCPrefixReserved("pub_backoffice");
 }
 

@@ -31,6 +31,7 @@ extern int	relay_lag_warning_kb;
 extern int	relay_lag_warning_s;
 extern int	relay_heartbeat_interval_ms;
 extern int	relay_restart_delay_s;
+extern int	relay_slot_save_interval_ms;
 
 extern void relay_define_settings(void);
 

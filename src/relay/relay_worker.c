@@ -22,7 +22,7 @@
 #include "relay/relay_settings.h"
 #include "relay/relay_status.h"
 
-#define SLOT_BUSY_RETRY_MS 1000
+#define RETRY_MS 1000
 
 PGDLLEXPORT void relay_worker_main(Datum arg);
 
@@ -72,15 +72,14 @@ relay_worker_main(Datum arg)
 		if (status == SESSION_OPEN)
 		{
 			more = relay_session_step();
-			if (!relay_session_decoding())
-				status = SESSION_MISCONFIGURED;
+			status = relay_session_status();
 		}
 		if (ShutdownRequestPending)
 			break;
 		if (!more)
 		{
 			timeout = status == SESSION_OPEN ? relay_poll_interval_ms :
-				status == SESSION_SLOT_BUSY ? SLOT_BUSY_RETRY_MS : -1;
+				status == SESSION_RETRY ? RETRY_MS : -1;
 			(void) WaitLatch(MyLatch,
 							 WL_LATCH_SET | WL_EXIT_ON_PM_DEATH | (timeout >= 0 ? WL_TIMEOUT : 0),
 							 timeout, PG_WAIT_EXTENSION);
@@ -99,10 +98,10 @@ relay_worker_main(Datum arg)
 			if (strcmp(now, settings) != 0 && status == SESSION_OPEN)
 				relay_session_close();	/* reopened below with the new settings */
 			if (strcmp(now, settings) != 0 || status != SESSION_OPEN)
-				status = SESSION_SLOT_BUSY;		/* i.e. try to open now */
+				status = SESSION_RETRY;		/* i.e. try to open now */
 			settings = now;
 		}
-		if (status == SESSION_SLOT_BUSY)
+		if (status == SESSION_RETRY)
 			status = relay_session_open();
 	}
 	relay_session_close();
