@@ -152,7 +152,7 @@ $$;
 COMMENT ON FUNCTION pub.closed_period_on(bigint, date) IS 'The closed accounting period of a venue covering a date (null when open)';
 
 CREATE FUNCTION pub.journal_entry_check_period() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
 DECLARE
     p pub.accounting_period;
 BEGIN
@@ -170,8 +170,9 @@ CREATE TRIGGER journal_entry_open_period BEFORE INSERT ON pub.journal_entry
     FOR EACH ROW EXECUTE FUNCTION pub.journal_entry_check_period();
 
 -- Debits equal credits, checked once per entry at commit, whoever inserted.
+-- (SECURITY DEFINER: a deferred trigger runs as whoever is current at commit.)
 CREATE FUNCTION pub.journal_entry_check_balance() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
 DECLARE
     d numeric; c numeric; n int;
 BEGIN
@@ -191,7 +192,7 @@ CREATE CONSTRAINT TRIGGER journal_entry_balanced AFTER INSERT ON pub.journal_ent
 
 -- Lines join an entry only in the transaction that created it.
 CREATE FUNCTION pub.journal_line_check_open() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
 DECLARE
     e bigint;
 BEGIN
