@@ -26,7 +26,7 @@ start() {
             echo "unix_socket_directories = '$PBO_DIR'"
             echo "listen_addresses = '127.0.0.1'"
             # Debian's 15.19+ only lets listed libraries act as output plugins.
-            if "$bindir/postgres" --describe-config 2>/dev/null | grep -q '^output_plugin_libraries'; then
+            if "$bindir/postgres" --describe-config 2>/dev/null | grep '^output_plugin_libraries' >/dev/null; then
                 echo "output_plugin_libraries = 'pgoutput, test_decoding, wal2json, pub_backoffice'"
             fi
             echo "include_if_exists = 'pub_backoffice_test.conf'"

@@ -18,8 +18,17 @@ dropdb --if-exists "$PGDATABASE" && createdb "$PGDATABASE"
 trap 'dropdb --if-exists "$PGDATABASE"' EXIT
 python3 "$checks_dir/lib/exporter_queries.py" queries.yaml
 
+log "the slot metrics for a real pub_backoffice slot, idle and with WAL behind it"
+slot=pbo_check_monitoring
+drop_slot() { psql -XAtq -c "SELECT pg_drop_replication_slot('$slot') FROM pg_replication_slots WHERE slot_name = '$slot'" >/dev/null; }
+trap 'drop_slot; dropdb --if-exists "$PGDATABASE"' EXIT
+psql -XAtq -v ON_ERROR_STOP=1 -c "SELECT pg_create_logical_replication_slot('$slot', 'pub_backoffice')" \
+     -c "CREATE TABLE pbo_wal AS SELECT generate_series(1, 1000) AS n" >/dev/null
+python3 "$checks_dir/lib/slot_metrics.py" queries.yaml "$slot" 0
+drop_slot
+
 log "faulty files must be rejected"
-bad=$(mktemp -d); trap 'rm -rf "$bad"; dropdb --if-exists "$PGDATABASE"' EXIT
+bad=$(mktemp -d); trap 'rm -rf "$bad"; drop_slot; dropdb --if-exists "$PGDATABASE"' EXIT
 sed 's/pub_backoffice_slot_lag_bytes > 1024/pub_backoffice_slot_lag_bytes >> 1024/' alerts.yaml >"$bad/alerts.yaml"
 if "$promrules" "$bad/alerts.yaml"; then echo "a PromQL syntax error was accepted"; exit 1; fi
 sed 's/confirmed_flush_lsn), 0) AS lag_bytes/confirmed_flush), 0) AS lag_bytes/' queries.yaml >"$bad/queries.yaml"
