@@ -7,6 +7,9 @@
 # Then asserts the settings the image promises: wal_level, the preloaded
 # library, output_plugin_libraries where the server has it, relay settings
 # from PUB_BACKOFFICE_* (quotes included), and the extension installed.
+# Then the Kubernetes start on the same data: the StatefulSet's init
+# container command, and postgres on the ConfigMap's postgresql.conf, with
+# its settings asserted; a misspelt setting there must stop the server.
 source "$(dirname "$0")/lib/tools.bash"
 bindir=$("${PG_CONFIG:-pg_config}" --bindir)
 work=$(mktemp -d /tmp/pbo-docker-init.XXXXXX)
@@ -56,17 +59,62 @@ expect pub_backoffice.brokers "$PUB_BACKOFFICE_BROKERS"
 expect pub_backoffice.topic_prefix pub
 expect pub_backoffice.database pub
 expect pub_backoffice.kafka_secret_properties "$PUB_BACKOFFICE_KAFKA_SECRET_PROPERTIES"
-# (no pipe into grep -q here: with pipefail, postgres's SIGPIPE would fail it)
-if grep -q '^output_plugin_libraries' <<<"$(postgres --describe-config)"; then
-    expect output_plugin_libraries "pgoutput, test_decoding, pub_backoffice"
-else
-    grep -q output_plugin_libraries "$PGDATA/postgresql.conf" &&
-        { echo "output_plugin_libraries written for a server without it"; exit 1; }
-    echo "output_plugin_libraries: not a setting of this server, correctly left out"
-fi
+expect_output_plugins() {
+    # (no pipe into grep -q here: with pipefail, postgres's SIGPIPE would fail it)
+    if grep -q '^output_plugin_libraries' <<<"$(postgres --describe-config)"; then
+        expect output_plugin_libraries "pgoutput, test_decoding, pub_backoffice"
+    else
+        [ "$(show output_plugin_libraries 2>/dev/null)" = "" ] ||
+            { echo "output_plugin_libraries written for a server without it"; exit 1; }
+        echo "output_plugin_libraries: not a setting of this server, correctly left out"
+    fi
+}
+expect_output_plugins
 ext=$(as_pg psql -XAtq -d "$POSTGRES_DB" -c "SELECT extname FROM pg_extension WHERE extname = 'pub_backoffice'")
 [ "$ext" = pub_backoffice ] || { echo "extension not installed in $POSTGRES_DB"; exit 1; }
 echo "extension pub_backoffice installed in $POSTGRES_DB"
+
+log "the Kubernetes start: the init container's command, then the ConfigMap's postgresql.conf"
+server stop
+mkdir "$work/run" && chmod 700 "$work/run"
+[ "$(id -u)" -ne 0 ] || chown postgres: "$work/run"
+# The init container's command and plain env from the StatefulSet, run with
+# nothing else in its environment; the Secret's values are test values.
+python3 - "$repo_dir/k8s/postgres/statefulset.yaml" "$work" <<'PY' >"$work/init.env"
+import shlex, sys, yaml
+pod = yaml.safe_load(open(sys.argv[1]))["spec"]["template"]["spec"]
+init = next(c for c in pod["initContainers"] if c["name"] == "relay-config")
+open(sys.argv[2] + "/init.sh", "w").write(init["command"][2].replace("/run/pub_backoffice", sys.argv[2] + "/run"))
+print(" ".join(shlex.quote(f"{e['name']}={e['value']}") for e in init["env"] if "value" in e))
+PY
+eval "as_pg env -i PATH=$work/bin:$bindir:/usr/bin:/bin $(cat "$work/init.env") \
+    KAFKA_USERNAME=pub-backoffice KAFKA_PASSWORD=\"it's-secret\" sh $work/init.sh"
+sed "s#/run/pub_backoffice/relay.conf#$work/run/relay.conf#" "$repo_dir/k8s/postgres/postgresql.conf" >"$work/k8s.conf"
+chmod 644 "$work/k8s.conf"
+: >"$work/server.log"
+as_pg pg_ctl -D "$PGDATA" -l "$work/server.log" -w -t 60 start \
+    -o "-c config_file=$work/k8s.conf -c listen_addresses='' -c unix_socket_directories='$work' -p $PGPORT" >/dev/null
+expect config_file "$work/k8s.conf"
+expect wal_level logical
+expect shared_preload_libraries pub_backoffice
+expect max_slot_wal_keep_size 30GB
+expect pub_backoffice.brokers pub-kafka-kafka-bootstrap:9093
+expect pub_backoffice.kafka_secret_properties "sasl.password=it's-secret"
+expect_output_plugins
+grep -q 'sasl.username=pub-backoffice' <<<"$(show pub_backoffice.kafka_properties)" ||
+    { echo "no sasl.username in pub_backoffice.kafka_properties"; exit 1; }
+if grep -i 'configuration parameter\|syntax error' "$work/server.log"; then
+    echo "the server rejected part of k8s/postgres/postgresql.conf"; exit 1
+fi
+
+as_pg pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+sed 's/^max_slot_wal_keep_size/max_slot_wal_keep_sise/' "$work/k8s.conf" >"$work/k8s-typo.conf"
+chmod 644 "$work/k8s-typo.conf"
+if as_pg pg_ctl -D "$PGDATA" -l "$work/server.log" -w -t 30 start \
+        -o "-c config_file=$work/k8s-typo.conf -c listen_addresses='' -c unix_socket_directories='$work' -p $PGPORT" >/dev/null; then
+    echo "the server started with a misspelt setting"; exit 1
+fi
+grep -m1 'unrecognized configuration parameter' "$work/server.log"
 
 log "a server build without output_plugin_libraries gets no such line"
 mkdir "$work/other"

@@ -65,10 +65,11 @@ kustomize_bin() {
 }
 
 # Prometheus' rule-file parser (the one `promtool check rules` uses), built
-# from test/checks/promrules (pinned in its go.mod / go.sum).
+# from test/checks/promrules (pinned in its go.mod / go.sum).  The same folder
+# holds the alert rules' unit tests (alerts_test.go, run with go test).
 promrules_bin() {
     local sum bin
-    sum=$(cat "$checks_dir/promrules/go.mod" "$checks_dir/promrules/main.go" | sha1sum | cut -c1-12)
+    sum=$(cat "$checks_dir"/promrules/{go.mod,go.sum,main.go} | sha1sum | cut -c1-12)
     bin="$cache/bin/promrules-$sum"
     if [ ! -x "$bin" ]; then
         log "building the Prometheus rule checker from the Go module proxy"
