@@ -64,10 +64,10 @@ SELECT s.venue_id, s.id, i.id, 'LDW-' || i.sku
 -- Opening stock at cost (per base unit) and its journal entry.
 INSERT INTO pub.stock_movement (venue_id, stock_item_id, kind, quantity, unit_cost, valued, moved_on)
 SELECT i.venue_id, i.id, 'opening', o.q, o.c, true, current_date - 1
-  FROM (VALUES ('GUIN50', 100000, 0.0036), ('HEINK50', 50000, 0.0034), ('CORONA', 48, 1.15),
-               ('JAMES70', 2800, 0.0390), ('GIN70', 1400, 0.0300), ('VODKA70', 1400, 0.0280),
-               ('RED75', 4500, 0.0100), ('TONIC', 48, 0.40), ('GINGER', 24, 0.45), ('COLA', 48, 0.50),
-               ('LIME', 100, 0.10), ('CHIPS', 40, 0.80), ('TOASTIE', 24, 1.90)) AS o(sku, q, c)
+  FROM (VALUES ('GUIN50', 400000, 0.0036), ('HEINK50', 200000, 0.0034), ('CORONA', 240, 1.15),
+               ('JAMES70', 7000, 0.0390), ('GIN70', 14000, 0.0300), ('VODKA70', 7000, 0.0280),
+               ('RED75', 45000, 0.0100), ('TONIC', 240, 0.40), ('GINGER', 120, 0.45), ('COLA', 240, 0.50),
+               ('LIME', 1000, 0.10), ('CHIPS', 600, 0.80), ('TOASTIE', 120, 1.90)) AS o(sku, q, c)
   JOIN pub.stock_item i ON i.sku = o.sku
   JOIN pub.venue v ON v.id = i.venue_id AND v.name = 'The Copper Kettle';
 SELECT pub.post_journal(v.id, current_date - 1, 'opening stock', 'demo-opening',

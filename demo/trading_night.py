@@ -82,7 +82,7 @@ class Night:
                 """SELECT l.quantity, i.full_weight_g, i.tare_weight_g, i.pack_size
                      FROM pub.stock_item i JOIN pub.stock_level l ON l.stock_item_id = i.id
                     WHERE i.venue_id = %s AND i.sku = 'GUIN50'""", (self.venue,)).fetchone()
-            actual = level - 3000
+            actual = max(level - 3000, 0)
             kegs = int(actual // size)
             gross = tare + (actual - kegs * size) / size * (full - tare)
             c.execute("SELECT pub.record_stocktake(%s)", (json.dumps({
@@ -100,12 +100,17 @@ class Night:
         for t in threads:
             t.start()
         done_events = {0.4: self.delivery, 0.8: self.stocktake}
+        tty, shown = sys.stdout.isatty(), -1
         while any(t.is_alive() for t in threads):
             time.sleep(0.5)
             with self.lock:
                 progress = self.sales / total
-                line = f"\r  {self.sales:5d}/{total} sales  takings €{self.takings:9.2f}  errors {len(self.errors)}"
-            print(line, end="", flush=True)
+                line = f"  {self.sales:5d}/{total} sales  takings €{self.takings:9.2f}  errors {len(self.errors)}"
+            if tty:
+                print("\r" + line, end="", flush=True)
+            elif int(progress * 10) > shown:   # a line per tenth when logged to a file
+                shown = int(progress * 10)
+                print(line, flush=True)
             for at in sorted(done_events):
                 if progress >= at:
                     print("\n  " + done_events.pop(at)())
