@@ -98,7 +98,7 @@ CREATE TABLE pub.journal_entry (
     created_at        timestamptz NOT NULL DEFAULT now(),
     created_by        name NOT NULL DEFAULT session_user,
     UNIQUE (venue_id, idempotency_key),
-    UNIQUE (venue_id, id)
+    UNIQUE (venue_id, id, txid)
 );
 CREATE INDEX journal_entry_source ON pub.journal_entry (source_id, source);
 CREATE INDEX journal_entry_date ON pub.journal_entry (venue_id, entry_date);
@@ -106,7 +106,7 @@ COMMENT ON TABLE pub.journal_entry IS 'A balanced, append-only journal entry';
 COMMENT ON COLUMN pub.journal_entry.source IS 'What posted it: sale, invoice, credit_note, payment, stocktake, wastage, transfer, manual, reversal';
 COMMENT ON COLUMN pub.journal_entry.source_id IS 'Id of the source row (sale, invoice, ...)';
 COMMENT ON COLUMN pub.journal_entry.idempotency_key IS 'Unique per venue: posting the same thing twice is a no-op';
-COMMENT ON COLUMN pub.journal_entry.txid IS 'Transaction that created the entry: lines may only be added in that transaction';
+COMMENT ON COLUMN pub.journal_entry.txid IS 'Transaction that created the entry: lines may only be added in that transaction (journal_line_entry_open)';
 
 CREATE TABLE pub.journal_line (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -116,7 +116,11 @@ CREATE TABLE pub.journal_line (
     debit       numeric(14,2) NOT NULL DEFAULT 0 CONSTRAINT journal_line_debit_check CHECK (debit >= 0),
     credit      numeric(14,2) NOT NULL DEFAULT 0 CONSTRAINT journal_line_credit_check CHECK (credit >= 0),
     vat_rate    numeric(5,2),
-    FOREIGN KEY (venue_id, entry_id) REFERENCES pub.journal_entry (venue_id, id),
+    entry_txid  bigint NOT NULL DEFAULT txid_current(),
+    -- A line written by a later transaction carries another txid and finds
+    -- no entry: a committed entry is closed to new lines.
+    CONSTRAINT journal_line_entry_open FOREIGN KEY (venue_id, entry_id, entry_txid)
+        REFERENCES pub.journal_entry (venue_id, id, txid),
     FOREIGN KEY (venue_id, account_id) REFERENCES pub.account (venue_id, id),
     CONSTRAINT journal_line_one_side CHECK (debit = 0 OR credit = 0)
 );
@@ -124,6 +128,7 @@ CREATE INDEX journal_line_entry ON pub.journal_line (entry_id);
 CREATE INDEX journal_line_account ON pub.journal_line (account_id);
 COMMENT ON TABLE pub.journal_line IS 'A debit or a credit to one account; account balances are sums of these lines';
 COMMENT ON COLUMN pub.journal_line.vat_rate IS 'On VAT lines: the rate the VAT was charged at';
+COMMENT ON COLUMN pub.journal_line.entry_txid IS 'Transaction writing the line; must be the entry''s (leave to the default)';
 
 -- Append-only tables refuse UPDATE, DELETE and TRUNCATE.
 CREATE FUNCTION pub.refuse_change() RETURNS trigger
@@ -189,25 +194,6 @@ END $$;
 COMMENT ON FUNCTION pub.journal_entry_check_balance() IS 'Deferred constraint trigger: an entry''s debits equal its credits at commit';
 CREATE CONSTRAINT TRIGGER journal_entry_balanced AFTER INSERT ON pub.journal_entry
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pub.journal_entry_check_balance();
-
--- Lines join an entry only in the transaction that created it.
-CREATE FUNCTION pub.journal_line_check_open() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
-DECLARE
-    e bigint;
-BEGIN
-    SELECT j.id INTO e FROM new_lines l JOIN pub.journal_entry j ON j.id = l.entry_id
-     WHERE j.txid <> txid_current() LIMIT 1;
-    IF e IS NOT NULL THEN
-        RAISE EXCEPTION 'journal entry % is already committed: lines cannot be added', e
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Post a new entry, or reverse this one with pub.reverse_entry().';
-    END IF;
-    RETURN NULL;
-END $$;
-COMMENT ON FUNCTION pub.journal_line_check_open() IS 'Statement trigger: lines may be added only to entries of the current transaction';
-CREATE TRIGGER journal_line_open AFTER INSERT ON pub.journal_line
-    REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION pub.journal_line_check_open();
 
 -- A venue's account by role (and category), or an error.
 CREATE FUNCTION pub.account_for(p_venue bigint, p_role text, p_category text DEFAULT NULL) RETURNS bigint
@@ -338,7 +324,7 @@ CREATE TABLE pub.entry_reversal (
     memo           text,
     reversal_entry_id bigint,
     created_by     name NOT NULL DEFAULT current_user,
-    FOREIGN KEY (venue_id, entry_id) REFERENCES pub.journal_entry (venue_id, id)
+    FOREIGN KEY (entry_id) REFERENCES pub.journal_entry (id)
 );
 COMMENT ON TABLE pub.entry_reversal IS 'A request to reverse a journal entry; its trigger posts the mirror-image entry';
 
@@ -347,6 +333,10 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
 DECLARE
     r bigint;
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pub.journal_entry WHERE id = NEW.entry_id AND venue_id = NEW.venue_id) THEN
+        RAISE EXCEPTION 'entry_id % is not a journal entry of venue_id %', NEW.entry_id, NEW.venue_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
     INSERT INTO pub.journal_entry (venue_id, entry_date, source, source_id, idempotency_key, memo, reverses_entry_id)
     VALUES (NEW.venue_id, NEW.reversal_date, 'reversal', NEW.entry_id, 'reversal:' || NEW.entry_id,
             coalesce(NEW.memo, 'reversal of entry ' || NEW.entry_id), NEW.entry_id)
