@@ -70,6 +70,7 @@ END $$;
 COMMENT ON FUNCTION pub.venue_create_accounts() IS 'Trigger: gives a new venue the default chart of accounts';
 CREATE TRIGGER venue_accounts AFTER INSERT ON pub.venue
     FOR EACH ROW EXECUTE FUNCTION pub.venue_create_accounts();
+COMMENT ON TRIGGER venue_accounts ON pub.venue IS 'Gives a new venue the default chart of accounts';
 
 CREATE TABLE pub.accounting_period (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -142,10 +143,13 @@ COMMENT ON FUNCTION pub.refuse_change() IS 'Trigger: refuses UPDATE, DELETE and 
 
 CREATE TRIGGER journal_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.journal_entry
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER journal_entry_append_only ON pub.journal_entry IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.journal_entry is append-only';
 CREATE TRIGGER journal_line_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.journal_line
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER journal_line_append_only ON pub.journal_line IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.journal_line is append-only';
 CREATE TRIGGER accounting_period_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.accounting_period
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER accounting_period_append_only ON pub.accounting_period IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.accounting_period is append-only';
 
 -- The closed period covering a date, if any.
 CREATE FUNCTION pub.closed_period_on(p_venue bigint, p_on date) RETURNS pub.accounting_period
@@ -173,6 +177,7 @@ END $$;
 COMMENT ON FUNCTION pub.journal_entry_check_period() IS 'Trigger: refuses entries dated in a closed period';
 CREATE TRIGGER journal_entry_open_period BEFORE INSERT ON pub.journal_entry
     FOR EACH ROW EXECUTE FUNCTION pub.journal_entry_check_period();
+COMMENT ON TRIGGER journal_entry_open_period ON pub.journal_entry IS 'Refuses an entry dated in a closed accounting period';
 
 -- Debits equal credits, checked once per entry at commit, whoever inserted.
 -- (SECURITY DEFINER: a deferred trigger runs as whoever is current at commit.)
@@ -194,6 +199,7 @@ END $$;
 COMMENT ON FUNCTION pub.journal_entry_check_balance() IS 'Deferred constraint trigger: an entry''s debits equal its credits at commit';
 CREATE CONSTRAINT TRIGGER journal_entry_balanced AFTER INSERT ON pub.journal_entry
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pub.journal_entry_check_balance();
+COMMENT ON TRIGGER journal_entry_balanced ON pub.journal_entry IS 'At commit: the entrys debits equal its credits (at least two lines)';
 
 -- A venue's account by role (and category), or an error.
 CREATE FUNCTION pub.account_for(p_venue bigint, p_role text, p_category text DEFAULT NULL) RETURNS bigint
@@ -295,8 +301,10 @@ END $$;
 COMMENT ON FUNCTION pub.manual_journal_post() IS 'Trigger: validates a manual journal and posts it';
 CREATE TRIGGER manual_journal_post BEFORE INSERT ON pub.manual_journal
     FOR EACH ROW EXECUTE FUNCTION pub.manual_journal_post();
+COMMENT ON TRIGGER manual_journal_post ON pub.manual_journal IS 'Validates a manual journal and posts it';
 CREATE TRIGGER manual_journal_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.manual_journal
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER manual_journal_append_only ON pub.manual_journal IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.manual_journal is append-only';
 
 CREATE FUNCTION pub.post_journal(p_venue bigint, p_date date, p_memo text, p_key text, p_lines jsonb)
 RETURNS bigint
@@ -355,6 +363,7 @@ END $$;
 COMMENT ON FUNCTION pub.entry_reversal_post() IS 'Trigger: posts the reversing entry (once per entry)';
 CREATE TRIGGER entry_reversal_post BEFORE INSERT ON pub.entry_reversal
     FOR EACH ROW EXECUTE FUNCTION pub.entry_reversal_post();
+COMMENT ON TRIGGER entry_reversal_post ON pub.entry_reversal IS 'Posts the reversing entry of the requested journal entry';
 
 CREATE FUNCTION pub.reverse_entry(p_entry bigint, p_date date, p_memo text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$

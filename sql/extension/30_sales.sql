@@ -58,10 +58,13 @@ COMMENT ON TABLE pub.sale_payment IS 'How a sale was paid (cash or card); the am
 
 CREATE TRIGGER sale_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER sale_append_only ON pub.sale IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale is append-only';
 CREATE TRIGGER sale_line_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale_line
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER sale_line_append_only ON pub.sale_line IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale_line is append-only';
 CREATE TRIGGER sale_payment_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale_payment
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER sale_payment_append_only ON pub.sale_payment IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale_payment is append-only';
 
 -- Posts one sale (called by the deferred trigger; a no-op when posted).
 -- Three statements on the good path: read and check, move stock, post the
@@ -198,6 +201,7 @@ END $$;
 COMMENT ON FUNCTION pub.sale_post_trigger() IS 'Deferred constraint trigger: posts each sale once, at commit, with all its lines';
 CREATE CONSTRAINT TRIGGER sale_posted AFTER INSERT ON pub.sale
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pub.sale_post_trigger();
+COMMENT ON TRIGGER sale_posted ON pub.sale IS 'At commit (or when record_sale asks): posts the sale once with all its lines and payments';
 
 -- Records a whole sale from JSON, validated field by field:
 -- {"venue_id": 1, "idempotency_key": "T1-0001", "sold_at": "...", "till": "bar 1",
