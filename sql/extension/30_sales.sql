@@ -15,8 +15,10 @@ CREATE TABLE pub.sale (
     original_sale_id bigint,
     sold_at          timestamptz NOT NULL DEFAULT now(),
     till             text,
+    txid             bigint NOT NULL DEFAULT txid_current(),
     CONSTRAINT sale_idempotency_key_unique UNIQUE (venue_id, idempotency_key),
     UNIQUE (venue_id, id),
+    UNIQUE (venue_id, id, txid),
     FOREIGN KEY (venue_id, original_sale_id) REFERENCES pub.sale (venue_id, id),
     CONSTRAINT sale_original_sale_id_check CHECK ((kind = 'sale') = (original_sale_id IS NULL))
 );
@@ -24,6 +26,7 @@ COMMENT ON TABLE pub.sale IS 'A till transaction; insert its lines and payments 
 COMMENT ON COLUMN pub.sale.idempotency_key IS 'The PoS''s id for the sale, unique per venue: a resend is refused (plain INSERT) or a no-op (record_sale)';
 COMMENT ON COLUMN pub.sale.kind IS 'sale; void (cancels a sale: money and stock come back); refund (money back, the poured stock stays used)';
 COMMENT ON COLUMN pub.sale.original_sale_id IS 'The sale a void or refund corrects';
+COMMENT ON COLUMN pub.sale.txid IS 'Transaction that inserted the sale: its lines and payments must come in the same one';
 COMMENT ON COLUMN pub.sale.sold_at IS 'When it was sold; its local date in the venue''s time zone is the business date';
 
 CREATE TABLE pub.sale_line (
@@ -33,8 +36,10 @@ CREATE TABLE pub.sale_line (
     product_id  bigint NOT NULL,
     quantity    numeric(10,3) NOT NULL CONSTRAINT sale_line_quantity_check CHECK (quantity > 0),
     unit_price  numeric NOT NULL CONSTRAINT sale_line_unit_price_check CHECK (unit_price >= 0 AND unit_price = round(unit_price, 2)),
+    sale_txid   bigint NOT NULL DEFAULT txid_current(),
     PRIMARY KEY (sale_id, line_no),
-    FOREIGN KEY (venue_id, sale_id) REFERENCES pub.sale (venue_id, id),
+    -- Posted at the sale's commit: a line from a later transaction finds no sale.
+    CONSTRAINT sale_line_sale_open FOREIGN KEY (venue_id, sale_id, sale_txid) REFERENCES pub.sale (venue_id, id, txid),
     CONSTRAINT sale_line_product_id_fkey FOREIGN KEY (venue_id, product_id) REFERENCES pub.product (venue_id, id)
 );
 COMMENT ON TABLE pub.sale_line IS 'A product sold: quantity × unit_price (VAT inclusive)';
@@ -45,30 +50,36 @@ CREATE TABLE pub.sale_payment (
     method    text NOT NULL CONSTRAINT sale_payment_method_check CHECK (method IN ('cash', 'card')),
     venue_id  bigint NOT NULL,
     amount    numeric NOT NULL CONSTRAINT sale_payment_amount_check CHECK (amount >= 0 AND amount = round(amount, 2)),
+    sale_txid bigint NOT NULL DEFAULT txid_current(),
     PRIMARY KEY (sale_id, method),
-    FOREIGN KEY (venue_id, sale_id) REFERENCES pub.sale (venue_id, id)
+    CONSTRAINT sale_payment_sale_open FOREIGN KEY (venue_id, sale_id, sale_txid) REFERENCES pub.sale (venue_id, id, txid)
 );
 COMMENT ON TABLE pub.sale_payment IS 'How a sale was paid (cash or card); the amounts sum to the sale''s total';
 
 CREATE TRIGGER sale_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER sale_append_only ON pub.sale IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale is append-only';
 CREATE TRIGGER sale_line_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale_line
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER sale_line_append_only ON pub.sale_line IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale_line is append-only';
 CREATE TRIGGER sale_payment_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale_payment
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER sale_payment_append_only ON pub.sale_payment IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale_payment is append-only';
 
 -- Posts one sale (called by the deferred trigger; a no-op when posted).
 -- Three statements on the good path: read and check, move stock, post the
 -- entry with its lines and the event.
+-- No SET clause of its own: it runs only inside sale_post_trigger, which
+-- fixes search_path, and one GUC save/restore per sale is saved.
 CREATE FUNCTION pub.post_sale(p_sale bigint) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
     s record; e bigint; sgn int;
 BEGIN
     SELECT x.id, x.venue_id, x.kind, x.idempotency_key, x.sold_at, v.country, v.rounding_rule, b.d,
            (SELECT cp.period_start || ' to ' || cp.period_end FROM pub.accounting_period cp
              WHERE cp.venue_id = x.venue_id AND cp.period_end >= b.d AND cp.period_start <= b.d LIMIT 1) AS closed,
-           EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.source_id = p_sale AND j.source = 'sale') AS posted,
+           EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.venue_id = x.venue_id AND j.idempotency_key = 'sale:' || p_sale) AS posted,
            t.n_lines, t.gross, t.bad_line, t.bad_product, t.bad_active, t.bad_class,
            (SELECT coalesce(sum(amount), 0) FROM pub.sale_payment WHERE sale_id = p_sale) AS paid
       INTO s
@@ -192,28 +203,7 @@ END $$;
 COMMENT ON FUNCTION pub.sale_post_trigger() IS 'Deferred constraint trigger: posts each sale once, at commit, with all its lines';
 CREATE CONSTRAINT TRIGGER sale_posted AFTER INSERT ON pub.sale
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pub.sale_post_trigger();
-
--- A posted sale is closed: lines or payments added later are refused.
-CREATE FUNCTION pub.sale_refuse_late_rows() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
-DECLARE
-    late bigint;
-BEGIN
-    SELECT n.sale_id INTO late FROM new_rows n
-     WHERE EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.source_id = n.sale_id AND j.source = 'sale')
-     LIMIT 1;
-    IF late IS NOT NULL THEN
-        RAISE EXCEPTION 'sale_id % is already posted: % cannot be added', late, TG_TABLE_NAME
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Insert a sale with its lines and payments in one transaction; correct it with a void or refund.';
-    END IF;
-    RETURN NULL;
-END $$;
-COMMENT ON FUNCTION pub.sale_refuse_late_rows() IS 'Statement trigger: refuses lines or payments for a sale that is already posted';
-CREATE TRIGGER sale_line_not_posted AFTER INSERT ON pub.sale_line
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pub.sale_refuse_late_rows();
-CREATE TRIGGER sale_payment_not_posted AFTER INSERT ON pub.sale_payment
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pub.sale_refuse_late_rows();
+COMMENT ON TRIGGER sale_posted ON pub.sale IS 'At commit (or when record_sale asks): posts the sale once with all its lines and payments';
 
 -- Records a whole sale from JSON, validated field by field:
 -- {"venue_id": 1, "idempotency_key": "T1-0001", "sold_at": "...", "till": "bar 1",

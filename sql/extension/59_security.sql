@@ -36,9 +36,11 @@ COMMENT ON FUNCTION pub.my_venue_ids() IS 'Ids of the venues the current role be
 ALTER TABLE pub.venue_member ENABLE ROW LEVEL SECURITY;
 CREATE POLICY venue_member_own ON pub.venue_member FOR SELECT
     USING (EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = member AND pg_has_role(current_user, r.oid, 'MEMBER')));
+COMMENT ON POLICY venue_member_own ON pub.venue_member IS 'A role sees its own memberships';
 ALTER TABLE pub.venue ENABLE ROW LEVEL SECURITY;
 CREATE POLICY venue_isolation ON pub.venue
     USING (id = ANY (CAST((SELECT pub.my_venue_ids()) AS bigint[]))) WITH CHECK (id = ANY (CAST((SELECT pub.my_venue_ids()) AS bigint[])));
+COMMENT ON POLICY venue_isolation ON pub.venue IS 'A role sees and changes only the venues it belongs to';
 
 -- Every other table with a venue_id: visible and writable only for the
 -- caller's venues.  (A transfer is owned by its sending venue.)
@@ -53,6 +55,8 @@ BEGIN
         EXECUTE format('ALTER TABLE pub.%I ENABLE ROW LEVEL SECURITY', t);
         EXECUTE format('CREATE POLICY venue_isolation ON pub.%I USING (venue_id = ANY (CAST((SELECT pub.my_venue_ids()) AS bigint[])))'
                        ' WITH CHECK (venue_id = ANY (CAST((SELECT pub.my_venue_ids()) AS bigint[])))', t);
+        EXECUTE format('COMMENT ON POLICY venue_isolation ON pub.%I IS %L', t,
+                       'Rows of the venues the role belongs to only (pub.venue_member)');
     END LOOP;
 END $$;
 
