@@ -15,6 +15,7 @@ CREATE TABLE pub.stock_item (
     full_weight_g numeric(10,1),
     tare_weight_g numeric(10,1),
     par_level     numeric(14,3) NOT NULL DEFAULT 0 CHECK (par_level >= 0),
+    unit_volume_ml numeric(10,1) CHECK (unit_volume_ml > 0),
     abv           numeric(5,2) CHECK (abv >= 0 AND abv <= 100),
     duty_class    text CHECK (duty_class IN ('beer', 'cider', 'wine', 'sparkling', 'spirits')),
     active        boolean NOT NULL DEFAULT true,
@@ -30,6 +31,7 @@ COMMENT ON COLUMN pub.stock_item.pack_size IS 'Base units in one purchase unit (
 COMMENT ON COLUMN pub.stock_item.full_weight_g IS 'Weight of a full container, for counting partial ones by weight';
 COMMENT ON COLUMN pub.stock_item.tare_weight_g IS 'Weight of an empty container';
 COMMENT ON COLUMN pub.stock_item.par_level IS 'Level (base units) to reorder up to; falling below it emits a business event';
+COMMENT ON COLUMN pub.stock_item.unit_volume_ml IS 'For items counted in each: the volume of one (a 330 ml bottle), for duty analytics';
 COMMENT ON COLUMN pub.stock_item.abv IS 'Alcohol by volume, percent (duty analytics)';
 COMMENT ON COLUMN pub.stock_item.duty_class IS 'beer, cider, wine, sparkling or spirits; null for non-alcoholic items';
 

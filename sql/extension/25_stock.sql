@@ -53,22 +53,6 @@ COMMENT ON COLUMN pub.stock_movement.moved_on IS 'Business date of the movement'
 CREATE TRIGGER stock_movement_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stock_movement
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
 
-CREATE TABLE pub.outbox (
-    id             uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
-    aggregatetype  text NOT NULL,
-    aggregateid    text NOT NULL,
-    type           text NOT NULL,
-    payload        jsonb NOT NULL,
-    venue_id       bigint NOT NULL,
-    created_at     timestamptz NOT NULL DEFAULT now()
-);
-COMMENT ON TABLE pub.outbox IS 'Business events in the Debezium outbox shape; the relay routes inserts to a topic per aggregatetype, keyed by aggregateid';
-COMMENT ON COLUMN pub.outbox.aggregatetype IS 'sale, delivery, stock, period';
-COMMENT ON COLUMN pub.outbox.aggregateid IS 'Id of the aggregate (sale id, invoice id, stock item id, venue id:period)';
-COMMENT ON COLUMN pub.outbox.type IS 'SaleRecorded, DeliveryBooked, StockBelowPar, PeriodClosed';
-CREATE TRIGGER outbox_append_only BEFORE UPDATE OR TRUNCATE ON pub.outbox
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-
 -- Applies a statement's movements to the levels: locks the rows in item
 -- order (no deadlock between tills), updates quantity and average cost,
 -- refuses negative stock where the venue forbids it, flags it elsewhere,
