@@ -55,6 +55,17 @@ SELECT a.code, l.debit, l.credit FROM pub.journal_line l JOIN pub.account a ON a
  WHERE l.entry_id = (SELECT id FROM pub.journal_entry WHERE idempotency_key = 'sale:' ||
                      (SELECT id FROM pub.sale WHERE idempotency_key = 'T1-0003')) ORDER BY a.code;
 
+-- With the venue's rounding rule 'up' (never round down) the same sale's VAT is 0.14.
+UPDATE pub.venue SET rounding_rule = 'up' WHERE id = :v;
+SELECT pub.record_sale(jsonb_build_object('venue_id', :v, 'idempotency_key', 'T1-0003U', 'sold_at', '2026-07-03 12:00+01',
+    'lines', (SELECT jsonb_agg(jsonb_build_object('product_id', :straw, 'quantity', 1)) FROM generate_series(1, 7)))) ->> 'gross' AS gross;
+SELECT a.code, l.debit, l.credit FROM pub.journal_line l JOIN pub.account a ON a.id = l.account_id
+ WHERE l.entry_id = (SELECT id FROM pub.journal_entry WHERE idempotency_key = 'sale:' ||
+                     (SELECT id FROM pub.sale WHERE idempotency_key = 'T1-0003U')) ORDER BY a.code;
+UPDATE pub.venue SET rounding_rule = 'half_up' WHERE id = :v;
+-- A catalogue price with a third decimal is refused, not rounded.
+SELECT pg_temp.try(format('INSERT INTO pub.product (venue_id, name, category, price) VALUES (%s, %L, %L, 5.555)', :v, 'Odd', 'other'));
+
 -- 4. A void (money and stock back) and a refund (money back, stock stays used).
 SELECT pub.record_sale(jsonb_build_object('venue_id', :v, 'idempotency_key', 'T1-0004', 'kind', 'void',
     'original_sale_id', :s1, 'sold_at', '2026-06-15 20:05+01',

@@ -37,6 +37,7 @@ END $$;
 COMMENT ON FUNCTION pub.venue_check_time_zone() IS 'Trigger: refuses a venue whose time_zone is unknown';
 CREATE TRIGGER venue_time_zone BEFORE INSERT OR UPDATE OF time_zone ON pub.venue
     FOR EACH ROW EXECUTE FUNCTION pub.venue_check_time_zone();
+COMMENT ON TRIGGER venue_time_zone ON pub.venue IS 'Refuses an unknown time zone';
 
 CREATE TABLE pub.vat_rate (
     country     text NOT NULL CHECK (country IN ('IE', 'GB')),

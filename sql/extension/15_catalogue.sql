@@ -62,14 +62,14 @@ CREATE TABLE pub.product (
     category    text NOT NULL CONSTRAINT product_category_check
                 CHECK (category IN ('draught', 'bottled', 'spirits', 'wine', 'soft_drinks', 'food', 'other')),
     tax_class   text NOT NULL DEFAULT 'standard',
-    price       numeric(12,2) NOT NULL CONSTRAINT product_price_check CHECK (price >= 0),
+    price       numeric NOT NULL CONSTRAINT product_price_check CHECK (price >= 0 AND price = round(price, 2)),
     active      boolean NOT NULL DEFAULT true,
     UNIQUE (venue_id, id)
 );
 COMMENT ON TABLE pub.product IS 'What is sold: a pint, a measure, a dish';
 COMMENT ON COLUMN pub.product.category IS 'Revenue and cost-of-goods category: draught, bottled, spirits, wine, soft_drinks, food, other';
 COMMENT ON COLUMN pub.product.tax_class IS 'VAT class looked up in pub.vat_rate on the sale date';
-COMMENT ON COLUMN pub.product.price IS 'Till price, VAT inclusive';
+COMMENT ON COLUMN pub.product.price IS 'Till price, VAT inclusive, at most two decimals (refused, not rounded)';
 
 CREATE TABLE pub.recipe_line (
     venue_id       bigint NOT NULL,

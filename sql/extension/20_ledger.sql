@@ -70,6 +70,7 @@ END $$;
 COMMENT ON FUNCTION pub.venue_create_accounts() IS 'Trigger: gives a new venue the default chart of accounts';
 CREATE TRIGGER venue_accounts AFTER INSERT ON pub.venue
     FOR EACH ROW EXECUTE FUNCTION pub.venue_create_accounts();
+COMMENT ON TRIGGER venue_accounts ON pub.venue IS 'Gives a new venue the default chart of accounts';
 
 CREATE TABLE pub.accounting_period (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -98,7 +99,7 @@ CREATE TABLE pub.journal_entry (
     created_at        timestamptz NOT NULL DEFAULT now(),
     created_by        name NOT NULL DEFAULT session_user,
     UNIQUE (venue_id, idempotency_key),
-    UNIQUE (venue_id, id)
+    UNIQUE (venue_id, id, txid)
 );
 CREATE INDEX journal_entry_source ON pub.journal_entry (source_id, source);
 CREATE INDEX journal_entry_date ON pub.journal_entry (venue_id, entry_date);
@@ -106,7 +107,7 @@ COMMENT ON TABLE pub.journal_entry IS 'A balanced, append-only journal entry';
 COMMENT ON COLUMN pub.journal_entry.source IS 'What posted it: sale, invoice, credit_note, payment, stocktake, wastage, transfer, manual, reversal';
 COMMENT ON COLUMN pub.journal_entry.source_id IS 'Id of the source row (sale, invoice, ...)';
 COMMENT ON COLUMN pub.journal_entry.idempotency_key IS 'Unique per venue: posting the same thing twice is a no-op';
-COMMENT ON COLUMN pub.journal_entry.txid IS 'Transaction that created the entry: lines may only be added in that transaction';
+COMMENT ON COLUMN pub.journal_entry.txid IS 'Transaction that created the entry: lines may only be added in that transaction (journal_line_entry_open)';
 
 CREATE TABLE pub.journal_line (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -116,7 +117,11 @@ CREATE TABLE pub.journal_line (
     debit       numeric(14,2) NOT NULL DEFAULT 0 CONSTRAINT journal_line_debit_check CHECK (debit >= 0),
     credit      numeric(14,2) NOT NULL DEFAULT 0 CONSTRAINT journal_line_credit_check CHECK (credit >= 0),
     vat_rate    numeric(5,2),
-    FOREIGN KEY (venue_id, entry_id) REFERENCES pub.journal_entry (venue_id, id),
+    entry_txid  bigint NOT NULL DEFAULT txid_current(),
+    -- A line written by a later transaction carries another txid and finds
+    -- no entry: a committed entry is closed to new lines.
+    CONSTRAINT journal_line_entry_open FOREIGN KEY (venue_id, entry_id, entry_txid)
+        REFERENCES pub.journal_entry (venue_id, id, txid),
     FOREIGN KEY (venue_id, account_id) REFERENCES pub.account (venue_id, id),
     CONSTRAINT journal_line_one_side CHECK (debit = 0 OR credit = 0)
 );
@@ -124,6 +129,7 @@ CREATE INDEX journal_line_entry ON pub.journal_line (entry_id);
 CREATE INDEX journal_line_account ON pub.journal_line (account_id);
 COMMENT ON TABLE pub.journal_line IS 'A debit or a credit to one account; account balances are sums of these lines';
 COMMENT ON COLUMN pub.journal_line.vat_rate IS 'On VAT lines: the rate the VAT was charged at';
+COMMENT ON COLUMN pub.journal_line.entry_txid IS 'Transaction writing the line; must be the entry''s (leave to the default)';
 
 -- Append-only tables refuse UPDATE, DELETE and TRUNCATE.
 CREATE FUNCTION pub.refuse_change() RETURNS trigger
@@ -137,10 +143,13 @@ COMMENT ON FUNCTION pub.refuse_change() IS 'Trigger: refuses UPDATE, DELETE and 
 
 CREATE TRIGGER journal_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.journal_entry
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER journal_entry_append_only ON pub.journal_entry IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.journal_entry is append-only';
 CREATE TRIGGER journal_line_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.journal_line
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER journal_line_append_only ON pub.journal_line IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.journal_line is append-only';
 CREATE TRIGGER accounting_period_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.accounting_period
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER accounting_period_append_only ON pub.accounting_period IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.accounting_period is append-only';
 
 -- The closed period covering a date, if any.
 CREATE FUNCTION pub.closed_period_on(p_venue bigint, p_on date) RETURNS pub.accounting_period
@@ -152,7 +161,7 @@ $$;
 COMMENT ON FUNCTION pub.closed_period_on(bigint, date) IS 'The closed accounting period of a venue covering a date (null when open)';
 
 CREATE FUNCTION pub.journal_entry_check_period() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
 DECLARE
     p pub.accounting_period;
 BEGIN
@@ -168,10 +177,12 @@ END $$;
 COMMENT ON FUNCTION pub.journal_entry_check_period() IS 'Trigger: refuses entries dated in a closed period';
 CREATE TRIGGER journal_entry_open_period BEFORE INSERT ON pub.journal_entry
     FOR EACH ROW EXECUTE FUNCTION pub.journal_entry_check_period();
+COMMENT ON TRIGGER journal_entry_open_period ON pub.journal_entry IS 'Refuses an entry dated in a closed accounting period';
 
 -- Debits equal credits, checked once per entry at commit, whoever inserted.
+-- (SECURITY DEFINER: a deferred trigger runs as whoever is current at commit.)
 CREATE FUNCTION pub.journal_entry_check_balance() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
 DECLARE
     d numeric; c numeric; n int;
 BEGIN
@@ -188,25 +199,7 @@ END $$;
 COMMENT ON FUNCTION pub.journal_entry_check_balance() IS 'Deferred constraint trigger: an entry''s debits equal its credits at commit';
 CREATE CONSTRAINT TRIGGER journal_entry_balanced AFTER INSERT ON pub.journal_entry
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pub.journal_entry_check_balance();
-
--- Lines join an entry only in the transaction that created it.
-CREATE FUNCTION pub.journal_line_check_open() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
-DECLARE
-    e bigint;
-BEGIN
-    SELECT j.id INTO e FROM new_lines l JOIN pub.journal_entry j ON j.id = l.entry_id
-     WHERE j.txid <> txid_current() LIMIT 1;
-    IF e IS NOT NULL THEN
-        RAISE EXCEPTION 'journal entry % is already committed: lines cannot be added', e
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Post a new entry, or reverse this one with pub.reverse_entry().';
-    END IF;
-    RETURN NULL;
-END $$;
-COMMENT ON FUNCTION pub.journal_line_check_open() IS 'Statement trigger: lines may be added only to entries of the current transaction';
-CREATE TRIGGER journal_line_open AFTER INSERT ON pub.journal_line
-    REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION pub.journal_line_check_open();
+COMMENT ON TRIGGER journal_entry_balanced ON pub.journal_entry IS 'At commit: the entrys debits equal its credits (at least two lines)';
 
 -- A venue's account by role (and category), or an error.
 CREATE FUNCTION pub.account_for(p_venue bigint, p_role text, p_category text DEFAULT NULL) RETURNS bigint
@@ -308,8 +301,10 @@ END $$;
 COMMENT ON FUNCTION pub.manual_journal_post() IS 'Trigger: validates a manual journal and posts it';
 CREATE TRIGGER manual_journal_post BEFORE INSERT ON pub.manual_journal
     FOR EACH ROW EXECUTE FUNCTION pub.manual_journal_post();
+COMMENT ON TRIGGER manual_journal_post ON pub.manual_journal IS 'Validates a manual journal and posts it';
 CREATE TRIGGER manual_journal_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.manual_journal
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER manual_journal_append_only ON pub.manual_journal IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.manual_journal is append-only';
 
 CREATE FUNCTION pub.post_journal(p_venue bigint, p_date date, p_memo text, p_key text, p_lines jsonb)
 RETURNS bigint
@@ -337,7 +332,7 @@ CREATE TABLE pub.entry_reversal (
     memo           text,
     reversal_entry_id bigint,
     created_by     name NOT NULL DEFAULT current_user,
-    FOREIGN KEY (venue_id, entry_id) REFERENCES pub.journal_entry (venue_id, id)
+    FOREIGN KEY (entry_id) REFERENCES pub.journal_entry (id)
 );
 COMMENT ON TABLE pub.entry_reversal IS 'A request to reverse a journal entry; its trigger posts the mirror-image entry';
 
@@ -346,6 +341,10 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
 DECLARE
     r bigint;
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pub.journal_entry WHERE id = NEW.entry_id AND venue_id = NEW.venue_id) THEN
+        RAISE EXCEPTION 'entry_id % is not a journal entry of venue_id %', NEW.entry_id, NEW.venue_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
     INSERT INTO pub.journal_entry (venue_id, entry_date, source, source_id, idempotency_key, memo, reverses_entry_id)
     VALUES (NEW.venue_id, NEW.reversal_date, 'reversal', NEW.entry_id, 'reversal:' || NEW.entry_id,
             coalesce(NEW.memo, 'reversal of entry ' || NEW.entry_id), NEW.entry_id)
@@ -364,6 +363,7 @@ END $$;
 COMMENT ON FUNCTION pub.entry_reversal_post() IS 'Trigger: posts the reversing entry (once per entry)';
 CREATE TRIGGER entry_reversal_post BEFORE INSERT ON pub.entry_reversal
     FOR EACH ROW EXECUTE FUNCTION pub.entry_reversal_post();
+COMMENT ON TRIGGER entry_reversal_post ON pub.entry_reversal IS 'Posts the reversing entry of the requested journal entry';
 
 CREATE FUNCTION pub.reverse_entry(p_entry bigint, p_date date, p_memo text DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$

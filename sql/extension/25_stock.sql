@@ -26,6 +26,7 @@ END $$;
 COMMENT ON FUNCTION pub.stock_item_create_level() IS 'Trigger: every stock item starts with a zero stock level row';
 CREATE TRIGGER stock_item_level AFTER INSERT ON pub.stock_item
     FOR EACH ROW EXECUTE FUNCTION pub.stock_item_create_level();
+COMMENT ON TRIGGER stock_item_level ON pub.stock_item IS 'Gives a new stock item its zero stock level row';
 
 CREATE TABLE pub.stock_movement (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -52,6 +53,7 @@ COMMENT ON COLUMN pub.stock_movement.moved_on IS 'Business date of the movement'
 
 CREATE TRIGGER stock_movement_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stock_movement
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER stock_movement_append_only ON pub.stock_movement IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.stock_movement is append-only';
 
 -- Applies a statement's movements to the levels: locks the rows in item
 -- order (no deadlock between tills), updates quantity and average cost,
@@ -110,3 +112,4 @@ END $$;
 COMMENT ON FUNCTION pub.stock_movement_apply() IS 'Statement trigger: applies new movements to stock_level';
 CREATE TRIGGER stock_movement_apply AFTER INSERT ON pub.stock_movement
     REFERENCING NEW TABLE AS new_moves FOR EACH STATEMENT EXECUTE FUNCTION pub.stock_movement_apply();
+COMMENT ON TRIGGER stock_movement_apply ON pub.stock_movement IS 'Applies each statements movements to stock_level (quantity, average cost, negative-stock rule, StockBelowPar)';

@@ -15,8 +15,10 @@ CREATE TABLE pub.sale (
     original_sale_id bigint,
     sold_at          timestamptz NOT NULL DEFAULT now(),
     till             text,
+    txid             bigint NOT NULL DEFAULT txid_current(),
     CONSTRAINT sale_idempotency_key_unique UNIQUE (venue_id, idempotency_key),
     UNIQUE (venue_id, id),
+    UNIQUE (venue_id, id, txid),
     FOREIGN KEY (venue_id, original_sale_id) REFERENCES pub.sale (venue_id, id),
     CONSTRAINT sale_original_sale_id_check CHECK ((kind = 'sale') = (original_sale_id IS NULL))
 );
@@ -24,6 +26,7 @@ COMMENT ON TABLE pub.sale IS 'A till transaction; insert its lines and payments 
 COMMENT ON COLUMN pub.sale.idempotency_key IS 'The PoS''s id for the sale, unique per venue: a resend is refused (plain INSERT) or a no-op (record_sale)';
 COMMENT ON COLUMN pub.sale.kind IS 'sale; void (cancels a sale: money and stock come back); refund (money back, the poured stock stays used)';
 COMMENT ON COLUMN pub.sale.original_sale_id IS 'The sale a void or refund corrects';
+COMMENT ON COLUMN pub.sale.txid IS 'Transaction that inserted the sale: its lines and payments must come in the same one';
 COMMENT ON COLUMN pub.sale.sold_at IS 'When it was sold; its local date in the venue''s time zone is the business date';
 
 CREATE TABLE pub.sale_line (
@@ -33,8 +36,10 @@ CREATE TABLE pub.sale_line (
     product_id  bigint NOT NULL,
     quantity    numeric(10,3) NOT NULL CONSTRAINT sale_line_quantity_check CHECK (quantity > 0),
     unit_price  numeric NOT NULL CONSTRAINT sale_line_unit_price_check CHECK (unit_price >= 0 AND unit_price = round(unit_price, 2)),
+    sale_txid   bigint NOT NULL DEFAULT txid_current(),
     PRIMARY KEY (sale_id, line_no),
-    FOREIGN KEY (venue_id, sale_id) REFERENCES pub.sale (venue_id, id),
+    -- Posted at the sale's commit: a line from a later transaction finds no sale.
+    CONSTRAINT sale_line_sale_open FOREIGN KEY (venue_id, sale_id, sale_txid) REFERENCES pub.sale (venue_id, id, txid),
     CONSTRAINT sale_line_product_id_fkey FOREIGN KEY (venue_id, product_id) REFERENCES pub.product (venue_id, id)
 );
 COMMENT ON TABLE pub.sale_line IS 'A product sold: quantity × unit_price (VAT inclusive)';
@@ -45,63 +50,72 @@ CREATE TABLE pub.sale_payment (
     method    text NOT NULL CONSTRAINT sale_payment_method_check CHECK (method IN ('cash', 'card')),
     venue_id  bigint NOT NULL,
     amount    numeric NOT NULL CONSTRAINT sale_payment_amount_check CHECK (amount >= 0 AND amount = round(amount, 2)),
+    sale_txid bigint NOT NULL DEFAULT txid_current(),
     PRIMARY KEY (sale_id, method),
-    FOREIGN KEY (venue_id, sale_id) REFERENCES pub.sale (venue_id, id)
+    CONSTRAINT sale_payment_sale_open FOREIGN KEY (venue_id, sale_id, sale_txid) REFERENCES pub.sale (venue_id, id, txid)
 );
 COMMENT ON TABLE pub.sale_payment IS 'How a sale was paid (cash or card); the amounts sum to the sale''s total';
 
 CREATE TRIGGER sale_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER sale_append_only ON pub.sale IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale is append-only';
 CREATE TRIGGER sale_line_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale_line
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER sale_line_append_only ON pub.sale_line IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale_line is append-only';
 CREATE TRIGGER sale_payment_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale_payment
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER sale_payment_append_only ON pub.sale_payment IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale_payment is append-only';
 
 -- Posts one sale (called by the deferred trigger; a no-op when posted).
+-- Three statements on the good path: read and check, move stock, post the
+-- entry with its lines and the event.
 CREATE FUNCTION pub.post_sale(p_sale bigint) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
 DECLARE
-    s record; bad record; e bigint; sgn int; d date; cp pub.accounting_period;
-    n_lines int; gross numeric; paid numeric;
+    s record; e bigint; sgn int;
 BEGIN
-    SELECT x.*, v.country, v.rounding_rule, v.time_zone INTO s
-      FROM pub.sale x JOIN pub.venue v ON v.id = x.venue_id WHERE x.id = p_sale;
-    IF EXISTS (SELECT 1 FROM pub.journal_entry WHERE source_id = p_sale AND source = 'sale') THEN
+    SELECT x.id, x.venue_id, x.kind, x.idempotency_key, x.sold_at, v.country, v.rounding_rule, b.d,
+           (SELECT cp.period_start || ' to ' || cp.period_end FROM pub.accounting_period cp
+             WHERE cp.venue_id = x.venue_id AND cp.period_end >= b.d AND cp.period_start <= b.d LIMIT 1) AS closed,
+           EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.source_id = p_sale AND j.source = 'sale') AS posted,
+           t.n_lines, t.gross, t.bad_line, t.bad_product, t.bad_active, t.bad_class,
+           (SELECT coalesce(sum(amount), 0) FROM pub.sale_payment WHERE sale_id = p_sale) AS paid
+      INTO s
+      FROM pub.sale x JOIN pub.venue v ON v.id = x.venue_id
+      CROSS JOIN LATERAL (SELECT (x.sold_at AT TIME ZONE v.time_zone)::date AS d) b
+      CROSS JOIN LATERAL (
+          SELECT count(*) AS n_lines, coalesce(sum(l.quantity * l.unit_price), 0) AS gross,
+                 (array_agg(l.line_no ORDER BY l.line_no) FILTER (WHERE NOT p.active OR r.rate IS NULL))[1] AS bad_line,
+                 (array_agg(l.product_id ORDER BY l.line_no) FILTER (WHERE NOT p.active OR r.rate IS NULL))[1] AS bad_product,
+                 (array_agg(p.active ORDER BY l.line_no) FILTER (WHERE NOT p.active OR r.rate IS NULL))[1] AS bad_active,
+                 (array_agg(p.tax_class ORDER BY l.line_no) FILTER (WHERE NOT p.active OR r.rate IS NULL))[1] AS bad_class
+            FROM pub.sale_line l JOIN pub.product p ON p.id = l.product_id
+            LEFT JOIN pub.vat_rate r ON r.country = v.country AND r.tax_class = p.tax_class
+                                    AND r.valid_from <= b.d AND (r.valid_to IS NULL OR r.valid_to >= b.d)
+           WHERE l.sale_id = p_sale) t
+     WHERE x.id = p_sale;
+    IF s.posted THEN
         RETURN NULL;
     END IF;
-    d := (s.sold_at AT TIME ZONE s.time_zone)::date;
     sgn := CASE s.kind WHEN 'sale' THEN 1 ELSE -1 END;
-
-    cp := pub.closed_period_on(s.venue_id, d);
-    IF cp.id IS NOT NULL THEN
-        RAISE EXCEPTION 'sale %: sold_at % (business date %) falls in closed accounting period % to %',
-              s.idempotency_key, s.sold_at, d, cp.period_start, cp.period_end
+    IF s.closed IS NOT NULL THEN
+        RAISE EXCEPTION 'sale %: sold_at % (business date %) falls in closed accounting period %',
+              s.idempotency_key, s.sold_at, s.d, s.closed
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Record it in the next open period.';
     END IF;
-
-    SELECT l.line_no, l.product_id, p.active, p.tax_class, r.rate INTO bad
-      FROM pub.sale_line l JOIN pub.product p ON p.id = l.product_id
-      LEFT JOIN pub.vat_rate r ON r.country = s.country AND r.tax_class = p.tax_class
-                              AND r.valid_from <= d AND (r.valid_to IS NULL OR r.valid_to >= d)
-     WHERE l.sale_id = p_sale AND (NOT p.active OR r.rate IS NULL)
-     LIMIT 1;
-    IF bad.line_no IS NOT NULL AND NOT bad.active THEN
-        RAISE EXCEPTION 'sale % line %: product_id % is inactive', s.idempotency_key, bad.line_no, bad.product_id
+    IF s.bad_line IS NOT NULL AND NOT s.bad_active THEN
+        RAISE EXCEPTION 'sale % line %: product_id % is inactive', s.idempotency_key, s.bad_line, s.bad_product
             USING ERRCODE = 'foreign_key_violation';
-    ELSIF bad.line_no IS NOT NULL THEN
-        PERFORM pub.vat_rate_on(s.country, bad.tax_class, d);   -- raises the missing-rate error
+    ELSIF s.bad_line IS NOT NULL THEN
+        PERFORM pub.vat_rate_on(s.country, s.bad_class, s.d);   -- raises the missing-rate error
     END IF;
-
-    SELECT count(*), coalesce(sum(quantity * unit_price), 0) INTO n_lines, gross
-      FROM pub.sale_line WHERE sale_id = p_sale;
-    SELECT coalesce(sum(amount), 0) INTO paid FROM pub.sale_payment WHERE sale_id = p_sale;
-    IF n_lines = 0 THEN
+    IF s.n_lines = 0 THEN
         RAISE EXCEPTION 'sale % has no lines', s.idempotency_key
             USING ERRCODE = 'invalid_parameter_value', HINT = 'Insert the sale and its lines in one transaction.';
     END IF;
-    IF paid <> round(gross, 2) THEN
-        RAISE EXCEPTION 'sale %: payments amount total % does not equal the lines total %', s.idempotency_key, paid, gross
+    IF s.paid <> round(s.gross, 2) THEN
+        RAISE EXCEPTION 'sale %: payments amount total % does not equal the lines total %', s.idempotency_key, s.paid, s.gross
             USING ERRCODE = 'check_violation';
     END IF;
 
@@ -118,20 +132,20 @@ BEGIN
              ORDER BY sl.stock_item_id FOR UPDATE
         )
         INSERT INTO pub.stock_movement (venue_id, stock_item_id, kind, quantity, unit_cost, source_id, moved_on)
-        SELECT s.venue_id, use.stock_item_id, s.kind, -sgn * use.q, lk.avg_cost, p_sale, d
+        SELECT s.venue_id, use.stock_item_id, s.kind, -sgn * use.q, lk.avg_cost, p_sale, s.d
           FROM use JOIN lk USING (stock_item_id) ORDER BY use.stock_item_id;
     END IF;
 
-    INSERT INTO pub.journal_entry (venue_id, entry_date, source, source_id, idempotency_key, memo)
-    VALUES (s.venue_id, d, 'sale', p_sale, 'sale:' || p_sale, s.kind || ' ' || s.idempotency_key)
-    RETURNING id INTO e;
-
-    WITH ln AS (
-        SELECT p.category, r.rate, l.quantity * l.unit_price AS g,
+    WITH entry AS (
+        INSERT INTO pub.journal_entry (venue_id, entry_date, source, source_id, idempotency_key, memo)
+        VALUES (s.venue_id, s.d, 'sale', p_sale, 'sale:' || p_sale, s.kind || ' ' || s.idempotency_key)
+        RETURNING id
+    ), ln AS (
+        SELECT l.line_no, l.product_id, l.quantity, p.name, p.category, r.rate, l.quantity * l.unit_price AS g,
                l.quantity * l.unit_price * r.rate / (100 + r.rate) AS vf
           FROM pub.sale_line l JOIN pub.product p ON p.id = l.product_id
           JOIN pub.vat_rate r ON r.country = s.country AND r.tax_class = p.tax_class
-                             AND r.valid_from <= d AND (r.valid_to IS NULL OR r.valid_to >= d)
+                             AND r.valid_from <= s.d AND (r.valid_to IS NULL OR r.valid_to >= s.d)
          WHERE l.sale_id = p_sale
     ), by_rate AS (          -- VAT rounded once per document and rate
         SELECT rate, sum(g) AS g, pub.round_vat(sum(vf), s.rounding_rule) AS v FROM ln GROUP BY rate
@@ -155,24 +169,25 @@ BEGIN
         UNION ALL SELECT 'vat_output', NULL, -sgn * v, rate FROM by_rate
         UNION ALL SELECT 'cogs', category, sgn * c, NULL FROM cogs
         UNION ALL SELECT 'inventory', NULL, -sgn * sum(c), NULL FROM cogs
+    ), lines AS (
+        INSERT INTO pub.journal_line (entry_id, venue_id, account_id, debit, credit, vat_rate)
+        SELECT entry.id, s.venue_id, a.id, greatest(x.amount, 0), greatest(-x.amount, 0), x.rate
+          FROM entry, amounts x JOIN pub.account a
+            ON a.venue_id = s.venue_id AND a.role = x.role AND coalesce(a.category, '') = coalesce(x.category, '')
+         WHERE x.amount <> 0
+    ), event AS (
+        INSERT INTO pub.outbox (aggregatetype, aggregateid, type, payload, venue_id)
+        SELECT 'sale', p_sale::text, 'SaleRecorded',
+               jsonb_build_object('sale_id', p_sale, 'venue_id', s.venue_id, 'kind', s.kind,
+                                  'idempotency_key', s.idempotency_key, 'business_date', s.d,
+                                  'sold_at', s.sold_at, 'gross', round(sum(ln.g), 2),
+                                  'lines', jsonb_agg(jsonb_build_object(
+                                      'product_id', ln.product_id, 'name', ln.name, 'category', ln.category,
+                                      'quantity', ln.quantity, 'amount', round(ln.g, 2)) ORDER BY ln.line_no)),
+               s.venue_id
+          FROM ln
     )
-    INSERT INTO pub.journal_line (entry_id, venue_id, account_id, debit, credit, vat_rate)
-    SELECT e, s.venue_id, a.id, greatest(x.amount, 0), greatest(-x.amount, 0), x.rate
-      FROM amounts x JOIN pub.account a
-        ON a.venue_id = s.venue_id AND a.role = x.role AND coalesce(a.category, '') = coalesce(x.category, '')
-     WHERE x.amount <> 0;
-
-    INSERT INTO pub.outbox (aggregatetype, aggregateid, type, payload, venue_id)
-    SELECT 'sale', p_sale::text, 'SaleRecorded',
-           jsonb_build_object('sale_id', p_sale, 'venue_id', s.venue_id, 'kind', s.kind,
-                              'idempotency_key', s.idempotency_key, 'business_date', d,
-                              'sold_at', s.sold_at, 'gross', round(sum(l.quantity * l.unit_price), 2),
-                              'lines', jsonb_agg(jsonb_build_object(
-                                  'product_id', l.product_id, 'name', p.name, 'category', p.category,
-                                  'quantity', l.quantity, 'amount', round(l.quantity * l.unit_price, 2)) ORDER BY l.line_no)),
-           s.venue_id
-      FROM pub.sale_line l JOIN pub.product p ON p.id = l.product_id
-     WHERE l.sale_id = p_sale;
+    SELECT id INTO e FROM entry;
     RETURN e;
 END $$;
 COMMENT ON FUNCTION pub.post_sale(bigint) IS 'Internal: posts a sale (stock, VAT, COGS, journal, event) once; called by the sale_posted trigger';
@@ -186,28 +201,7 @@ END $$;
 COMMENT ON FUNCTION pub.sale_post_trigger() IS 'Deferred constraint trigger: posts each sale once, at commit, with all its lines';
 CREATE CONSTRAINT TRIGGER sale_posted AFTER INSERT ON pub.sale
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pub.sale_post_trigger();
-
--- A posted sale is closed: lines or payments added later are refused.
-CREATE FUNCTION pub.sale_refuse_late_rows() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
-DECLARE
-    late bigint;
-BEGIN
-    SELECT n.sale_id INTO late FROM new_rows n
-     WHERE EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.source_id = n.sale_id AND j.source = 'sale')
-     LIMIT 1;
-    IF late IS NOT NULL THEN
-        RAISE EXCEPTION 'sale_id % is already posted: % cannot be added', late, TG_TABLE_NAME
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Insert a sale with its lines and payments in one transaction; correct it with a void or refund.';
-    END IF;
-    RETURN NULL;
-END $$;
-COMMENT ON FUNCTION pub.sale_refuse_late_rows() IS 'Statement trigger: refuses lines or payments for a sale that is already posted';
-CREATE TRIGGER sale_line_not_posted AFTER INSERT ON pub.sale_line
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pub.sale_refuse_late_rows();
-CREATE TRIGGER sale_payment_not_posted AFTER INSERT ON pub.sale_payment
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pub.sale_refuse_late_rows();
+COMMENT ON TRIGGER sale_posted ON pub.sale IS 'At commit (or when record_sale asks): posts the sale once with all its lines and payments';
 
 -- Records a whole sale from JSON, validated field by field:
 -- {"venue_id": 1, "idempotency_key": "T1-0001", "sold_at": "...", "till": "bar 1",

@@ -59,10 +59,13 @@ COMMENT ON COLUMN pub.supplier_payment.reference IS 'Bank reference, unique per 
 
 CREATE TRIGGER purchase_invoice_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.purchase_invoice
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER purchase_invoice_append_only ON pub.purchase_invoice IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.purchase_invoice is append-only';
 CREATE TRIGGER purchase_invoice_line_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.purchase_invoice_line
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER purchase_invoice_line_append_only ON pub.purchase_invoice_line IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.purchase_invoice_line is append-only';
 CREATE TRIGGER supplier_payment_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.supplier_payment
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER supplier_payment_append_only ON pub.supplier_payment IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.supplier_payment is append-only';
 
 -- Posts a supplier document once: stock, average cost, journal, event.
 CREATE FUNCTION pub.post_invoice(p_invoice bigint) RETURNS bigint
@@ -143,6 +146,7 @@ END $$;
 COMMENT ON FUNCTION pub.purchase_invoice_post_trigger() IS 'Deferred constraint trigger: posts each supplier document once, with all its lines';
 CREATE CONSTRAINT TRIGGER purchase_invoice_posted AFTER INSERT ON pub.purchase_invoice
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pub.purchase_invoice_post_trigger();
+COMMENT ON TRIGGER purchase_invoice_posted ON pub.purchase_invoice IS 'At commit (or when book_invoice asks): books the documents stock, VAT and payable once';
 
 -- Books a supplier document from JSON:
 -- {"venue_id", "supplier_id", "number", "kind": "invoice"|"credit_note", "issue_date", "currency",
@@ -231,6 +235,7 @@ END $$;
 COMMENT ON FUNCTION pub.supplier_payment_post() IS 'Trigger: posts a supplier payment (Dr payable, Cr bank)';
 CREATE TRIGGER supplier_payment_post AFTER INSERT ON pub.supplier_payment
     FOR EACH ROW EXECUTE FUNCTION pub.supplier_payment_post();
+COMMENT ON TRIGGER supplier_payment_post ON pub.supplier_payment IS 'Posts the payment: Dr accounts payable, Cr bank';
 
 CREATE FUNCTION pub.pay_supplier(p_venue bigint, p_supplier bigint, p_paid_on date, p_amount numeric, p_reference text)
 RETURNS bigint

@@ -48,10 +48,13 @@ COMMENT ON COLUMN pub.stocktake_result.retail_per_unit IS 'Net selling price per
 
 CREATE TRIGGER stocktake_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stocktake
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER stocktake_append_only ON pub.stocktake IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.stocktake is append-only';
 CREATE TRIGGER stocktake_count_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stocktake_count
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER stocktake_count_append_only ON pub.stocktake_count IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.stocktake_count is append-only';
 CREATE TRIGGER stocktake_result_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stocktake_result
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER stocktake_result_append_only ON pub.stocktake_result IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.stocktake_result is append-only';
 
 -- Net retail value of one base unit of a stock item on a date.
 CREATE FUNCTION pub.retail_per_unit(p_item bigint, p_on date) RETURNS numeric
@@ -128,6 +131,7 @@ END $$;
 COMMENT ON FUNCTION pub.stocktake_post_trigger() IS 'Deferred constraint trigger: posts a stocktake once, with all its counts';
 CREATE CONSTRAINT TRIGGER stocktake_posted AFTER INSERT ON pub.stocktake
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION pub.stocktake_post_trigger();
+COMMENT ON TRIGGER stocktake_posted ON pub.stocktake IS 'At commit (or when record_stocktake asks): compares counts with levels, adjusts stock, posts shrinkage';
 
 -- {"venue_id", "counted_on", "note", "counts": [{"sku" | "stock_item_id", "full_units", "loose_units", "gross_weight_g"}]}
 CREATE FUNCTION pub.record_stocktake(p jsonb) RETURNS bigint

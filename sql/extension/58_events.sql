@@ -21,6 +21,7 @@ COMMENT ON COLUMN pub.outbox.aggregateid IS 'Id of the aggregate (sale id, invoi
 COMMENT ON COLUMN pub.outbox.type IS 'SaleRecorded, DeliveryBooked, StockBelowPar, PeriodClosed';
 CREATE TRIGGER outbox_append_only BEFORE UPDATE OR TRUNCATE ON pub.outbox
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
+COMMENT ON TRIGGER outbox_append_only ON pub.outbox IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.outbox is append-only';
 
 CREATE INDEX outbox_created ON pub.outbox (created_at);
 
@@ -37,3 +38,4 @@ END $$;
 COMMENT ON FUNCTION pub.accounting_period_event() IS 'Trigger: a closed period emits PeriodClosed';
 CREATE TRIGGER accounting_period_event AFTER INSERT ON pub.accounting_period
     FOR EACH ROW EXECUTE FUNCTION pub.accounting_period_event();
+COMMENT ON TRIGGER accounting_period_event ON pub.accounting_period IS 'Emits PeriodClosed when a period is closed';
