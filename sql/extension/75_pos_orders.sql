@@ -15,6 +15,7 @@ CREATE TABLE pub.pos_order (
     kind          text CONSTRAINT pos_order_kind_check CHECK (kind IN ('sale', 'refund')),
     sale_id       bigint,
     tip           numeric NOT NULL DEFAULT 0,
+    tips          jsonb NOT NULL DEFAULT '{}',
     tax_mismatch  boolean NOT NULL DEFAULT false,
     tenders       jsonb NOT NULL DEFAULT '{}',
     first_seen    timestamptz NOT NULL DEFAULT now(),
@@ -26,6 +27,7 @@ COMMENT ON TABLE pub.pos_order IS 'Orders received from a point of sale: the lat
 COMMENT ON COLUMN pub.pos_order.version IS 'Highest version received; an older or equal version is ignored';
 COMMENT ON COLUMN pub.pos_order.sale_id IS 'The sale (or refund) posted when the order was COMPLETED; null until then';
 COMMENT ON COLUMN pub.pos_order.tip IS 'Tips on the order''s tenders, posted to the tips liability account';
+COMMENT ON COLUMN pub.pos_order.tips IS 'The tips by payment method, {"card": 3.00}, posted when the order is posted';
 COMMENT ON COLUMN pub.pos_order.tax_mismatch IS 'true when the PoS''s VAT differs from ours on some line (see pos_tax_mismatch)';
 COMMENT ON COLUMN pub.pos_order.tenders IS 'Tender id -> payment method, so a later refund goes back the way it was paid';
 
@@ -107,3 +109,30 @@ LANGUAGE sql SET search_path = pub, pg_catalog AS $$
 $$;
 COMMENT ON FUNCTION pub.post_tips(bigint, date, text, jsonb) IS
     'Posts tips {"card": 3.00, "cash": 0} once per key: Dr the payment account, Cr tips payable; null when there are none';
+
+-- Tips are posted by a SECURITY DEFINER trigger when an order gets its
+-- sale: the till and manager roles may not post journals themselves.  Only
+-- the sale recorded for this very order (its idempotency key) counts.
+CREATE FUNCTION pub.pos_order_post_tips() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
+DECLARE
+    d date;
+BEGIN
+    SELECT (s.sold_at AT TIME ZONE v.time_zone)::date INTO d
+      FROM pub.sale s JOIN pub.venue v ON v.id = s.venue_id
+     WHERE s.id = NEW.sale_id AND s.idempotency_key = NEW.source || ':' || NEW.order_id;
+    IF d IS NULL THEN
+        RAISE EXCEPTION 'pos order %: sale_id % was not recorded for this order', NEW.order_id, NEW.sale_id
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF NEW.tip <> (SELECT coalesce(sum(value::numeric), 0) FROM jsonb_each_text(NEW.tips)) THEN
+        RAISE EXCEPTION 'pos order %: tip % is not the sum of tips %', NEW.order_id, NEW.tip, NEW.tips
+            USING ERRCODE = 'check_violation';
+    END IF;
+    PERFORM pub.post_tips(NEW.venue_id, d, NEW.source || ':' || NEW.order_id, NEW.tips);
+    RETURN NULL;
+END $$;
+COMMENT ON FUNCTION pub.pos_order_post_tips() IS 'Trigger: posts an order''s tips (Dr payment account, Cr tips payable) when its sale is recorded';
+CREATE TRIGGER pos_order_tips AFTER UPDATE OF sale_id ON pub.pos_order
+    FOR EACH ROW WHEN (OLD.sale_id IS NULL AND NEW.sale_id IS NOT NULL)
+    EXECUTE FUNCTION pub.pos_order_post_tips();

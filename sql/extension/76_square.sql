@@ -129,7 +129,7 @@ CREATE FUNCTION pub.ingest_square_order(p_venue bigint, p_order jsonb) RETURNS j
 LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
 DECLARE
     v pub.venue; o jsonb; oid text; ver bigint; st text; old pub.pos_order; is_return boolean;
-    sold timestamptz; d date; it record; pm record; orig pub.pos_order; total numeric; paid numeric; res jsonb;
+    sold timestamptz; d date; it record; pm record; orig pub.pos_order; paid numeric; res jsonb;
 BEGIN
     SELECT * INTO v FROM pub.venue WHERE id = p_venue;
     IF v.id IS NULL THEN
@@ -209,13 +209,12 @@ BEGIN
         'venue_id', p_venue, 'idempotency_key', 'square:' || oid, 'sold_at', sold,
         'till', 'square ' || coalesce(o->>'location_id', ''), 'kind', CASE WHEN is_return THEN 'refund' ELSE 'sale' END,
         'original_sale_id', orig.sale_id, 'lines', it.lines, 'payments', pm.payments));
-    PERFORM pub.post_tips(p_venue, d, 'square:' || oid, pm.tips);
     INSERT INTO pub.pos_tax_mismatch (venue_id, source, order_id, line_uid, product_id, pos_type, pos_rate, our_rate, pos_tax, our_tax)
     SELECT p_venue, 'square', oid, x.line_uid, x.product_id, x.pos_type, x.pos_rate, x.our_rate, x.pos_tax, x.our_tax
       FROM jsonb_to_recordset(it.checks) AS x(line_uid text, product_id bigint, pos_type text, pos_rate numeric,
                                               our_rate numeric, pos_tax numeric, our_tax numeric);
     UPDATE pub.pos_order SET kind = CASE WHEN is_return THEN 'refund' ELSE 'sale' END, sale_id = (res->>'sale_id')::bigint,
-           tip = (SELECT coalesce(sum(value::numeric), 0) FROM jsonb_each_text(pm.tips)),
+           tip = (SELECT coalesce(sum(value::numeric), 0) FROM jsonb_each_text(pm.tips)), tips = pm.tips,
            tax_mismatch = jsonb_array_length(it.checks) > 0, tenders = pm.tenders
      WHERE venue_id = p_venue AND source = 'square' AND order_id = oid;
     RETURN jsonb_build_object('order_id', oid, 'version', ver, 'result', 'posted', 'sale_id', (res->>'sale_id')::bigint,
@@ -224,4 +223,4 @@ BEGIN
                               'tax_mismatch', jsonb_array_length(it.checks) > 0);
 END $$;
 COMMENT ON FUNCTION pub.ingest_square_order(bigint, jsonb) IS
-    'Ingests a Square Order: idempotent on (order id, version), older versions ignored; a COMPLETED order is posted once as a sale (a return as a refund), tips to the tips liability, VAT differences recorded in pos_tax_mismatch';
+    'Ingests a Square Order: idempotent on (order id, version), older versions ignored; a COMPLETED order is posted once as a sale (a return as a refund), tips to the tips liability (by trigger), VAT differences recorded in pos_tax_mismatch';
