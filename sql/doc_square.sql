@@ -83,7 +83,10 @@ SELECT pg_temp.ingest(jsonb_set(:'base', '{service_charges}', '[{"name": "Servic
 SELECT pg_temp.ingest(jsonb_set(:'base', '{closed_at}', '"yesterday evening"')::text) AS bad_time;
 SELECT pg_temp.ingest(jsonb_set(jsonb_set(:'return_json'::jsonb, '{returns,0,source_order_id}', '"NEVER-SEEN"'), '{id}', '"RET-BAD"')::text) AS return_of_unknown_order;
 SELECT pg_temp.ingest('[1, 2]') AS not_an_object;
-SELECT count(*) AS bad_orders_recorded FROM pub.pos_order WHERE venue_id = :v AND order_id IN ('ORD-BAD', 'RET-BAD');
+SELECT pg_temp.ingest(jsonb_set(jsonb_set(jsonb_set(jsonb_set(:'return_json'::jsonb, '{id}', '"RET-TOO-MUCH"'),
+       '{returns,0,return_line_items,0,quantity}', '"7"'), '{returns,0,return_line_items,0,total_money,amount}', '3920'),
+       '{refunds,0,amount_money,amount}', '3920')::text) AS refund_more_than_paid;
+SELECT count(*) AS bad_orders_recorded FROM pub.pos_order WHERE venue_id = :v AND order_id IN ('ORD-BAD', 'RET-BAD', 'RET-TOO-MUCH');
 SELECT pub.ingest_square_order(:v, :'base') ->> 'result' AS corrected_order;
 SELECT sum(debit) = sum(credit) AS balanced FROM pub.journal_line WHERE venue_id = :v;
 

@@ -199,6 +199,13 @@ BEGIN
         pm := pub.square_payments(p_venue, o, NULL);
     END IF;
     SELECT coalesce(sum((x->>'amount')::numeric), 0) INTO paid FROM jsonb_array_elements(pm.payments) x;
+    -- A return cannot give back more than was paid, over all its returns.
+    IF is_return AND it.gross + (SELECT coalesce(sum(p.amount), 0) FROM pub.sale r JOIN pub.sale_payment p ON p.sale_id = r.id
+                                  WHERE r.original_sale_id = orig.sale_id AND r.kind = 'refund')
+                     > (SELECT sum(amount) FROM pub.sale_payment WHERE sale_id = orig.sale_id) THEN
+        RAISE EXCEPTION 'order %: returns of order % would exceed what was paid for it', oid, orig.order_id
+            USING ERRCODE = 'check_violation';
+    END IF;
     IF paid <> it.gross THEN
         RAISE EXCEPTION 'order %: % less tips total % but the items total %', oid,
               CASE WHEN is_return THEN 'refunds' ELSE 'tenders' END, paid, it.gross
