@@ -101,12 +101,11 @@ CREATE TABLE pub.journal_entry (
     UNIQUE (venue_id, idempotency_key),
     UNIQUE (venue_id, id, txid)
 );
-CREATE INDEX journal_entry_source ON pub.journal_entry (source_id, source);
 CREATE INDEX journal_entry_date ON pub.journal_entry (venue_id, entry_date);
 COMMENT ON TABLE pub.journal_entry IS 'A balanced, append-only journal entry';
 COMMENT ON COLUMN pub.journal_entry.source IS 'What posted it: sale, invoice, credit_note, payment, stocktake, wastage, transfer, manual, reversal';
 COMMENT ON COLUMN pub.journal_entry.source_id IS 'Id of the source row (sale, invoice, ...)';
-COMMENT ON COLUMN pub.journal_entry.idempotency_key IS 'Unique per venue: posting the same thing twice is a no-op';
+COMMENT ON COLUMN pub.journal_entry.idempotency_key IS 'Unique per venue: posting the same thing twice is a no-op; postings use <source>:<source id> (sale:42, invoice:7), which also finds the entry of a source';
 COMMENT ON COLUMN pub.journal_entry.txid IS 'Transaction that created the entry: lines may only be added in that transaction (journal_line_entry_open)';
 
 CREATE TABLE pub.journal_line (

@@ -69,15 +69,17 @@ COMMENT ON TRIGGER sale_payment_append_only ON pub.sale_payment IS 'Refuses UPDA
 -- Posts one sale (called by the deferred trigger; a no-op when posted).
 -- Three statements on the good path: read and check, move stock, post the
 -- entry with its lines and the event.
+-- No SET clause of its own: it runs only inside sale_post_trigger, which
+-- fixes search_path, and one GUC save/restore per sale is saved.
 CREATE FUNCTION pub.post_sale(p_sale bigint) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
+LANGUAGE plpgsql AS $$
 DECLARE
     s record; e bigint; sgn int;
 BEGIN
     SELECT x.id, x.venue_id, x.kind, x.idempotency_key, x.sold_at, v.country, v.rounding_rule, b.d,
            (SELECT cp.period_start || ' to ' || cp.period_end FROM pub.accounting_period cp
              WHERE cp.venue_id = x.venue_id AND cp.period_end >= b.d AND cp.period_start <= b.d LIMIT 1) AS closed,
-           EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.source_id = p_sale AND j.source = 'sale') AS posted,
+           EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.venue_id = x.venue_id AND j.idempotency_key = 'sale:' || p_sale) AS posted,
            t.n_lines, t.gross, t.bad_line, t.bad_product, t.bad_active, t.bad_class,
            (SELECT coalesce(sum(amount), 0) FROM pub.sale_payment WHERE sale_id = p_sale) AS paid
       INTO s

@@ -75,7 +75,8 @@ DECLARE
 BEGIN
     SELECT i.*, v.country, v.currency AS venue_currency INTO inv
       FROM pub.purchase_invoice i JOIN pub.venue v ON v.id = i.venue_id WHERE i.id = p_invoice;
-    IF EXISTS (SELECT 1 FROM pub.journal_entry WHERE source_id = p_invoice AND source IN ('invoice', 'credit_note')) THEN
+    IF EXISTS (SELECT 1 FROM pub.journal_entry
+                WHERE venue_id = inv.venue_id AND idempotency_key = inv.kind || ':' || p_invoice) THEN
         RETURN NULL;
     END IF;
     sgn := CASE inv.kind WHEN 'invoice' THEN 1 ELSE -1 END;

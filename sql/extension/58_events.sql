@@ -23,7 +23,6 @@ CREATE TRIGGER outbox_append_only BEFORE UPDATE OR TRUNCATE ON pub.outbox
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
 COMMENT ON TRIGGER outbox_append_only ON pub.outbox IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.outbox is append-only';
 
-CREATE INDEX outbox_created ON pub.outbox (created_at);
 
 CREATE FUNCTION pub.accounting_period_event() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
