@@ -88,9 +88,10 @@ SELECT a.code, l.debit, l.credit, l.vat_rate FROM pub.journal_entry e
  WHERE e.venue_id = :v AND e.memo = 'invoice CV-11873' ORDER BY a.code, l.vat_rate;
 
 -- A line without a seller item code is mapped by its item name; a unit that
--- cannot describe the item (litres of olives counted in grams) holds it too.
-SELECT pub.receive_ubl_invoice(:v, replace(replace(replace(:'wine', '<cac:SellersItemIdentification><cbc:ID>CV-RIO-21</cbc:ID></cac:SellersItemIdentification>', ''),
-       'unitCode="KGM"', 'unitCode="LTR"'), 'CV-11873', 'CV-11874'))->'problems' AS held;
+-- cannot describe the item (litres of olives counted in grams), or an
+-- unknown unit, holds it too.
+SELECT jsonb_pretty(pub.receive_ubl_invoice(:v, replace(replace(replace(replace(:'wine', '<cac:SellersItemIdentification><cbc:ID>CV-RIO-21</cbc:ID></cac:SellersItemIdentification>', ''),
+       'unitCode="KGM"', 'unitCode="LTR"'), 'unitCode="CS"', 'unitCode="XYZ"'), 'CV-11873', 'CV-11874'))->'problems') AS held;
 SELECT pub.map_supplier_item(:cellar, 'name:Rioja Crianza 2021 75 cl', (SELECT id FROM pub.stock_item WHERE venue_id = :v AND sku = 'RIOJA'))->'rerun'->0->'problems' AS still_held;
 SELECT number, status, waiting_for FROM pub.invoice_inbox WHERE venue_id = :v;
 

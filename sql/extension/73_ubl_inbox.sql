@@ -73,6 +73,8 @@ LANGUAGE sql STABLE SET search_path = pub, pg_catalog AS $$
            (SELECT coalesce(jsonb_agg(p ORDER BY n), '[]') FROM (
                 SELECT (x->>'no')::int AS n, jsonb_build_object('line', x->>'id', 'code', code, 'name', x->>'name',
                        'problem', CASE WHEN stock_item_id IS NULL THEN 'no stock item is mapped to this seller item code'
+                                       WHEN NOT EXISTS (SELECT 1 FROM pub.unit_code u WHERE u.code = x->>'unit')
+                                       THEN format('unit code %s is not known (see pub.unit_code)', x->>'unit')
                                        ELSE format('unit code %s does not fit the stock item''s base unit', x->>'unit') END) AS p
                   FROM l WHERE packs IS NULL
                 UNION ALL
