@@ -35,6 +35,11 @@ SELECT pg_temp.receive(replace(:'wine', '<Invoice xmlns=', '<!DOCTYPE Invoice [<
 SELECT pg_temp.receive(replace(:'wine', 'Prosecco DOC 75 cl', '&pw;')) AS undeclared_entity;
 SELECT position('root:' IN coalesce((xpath('/r/text()', xmlparse(document '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>')))[1]::text, '')) AS passwd_read_by_plain_xmlparse;
 
+-- Elements nested 100,000 deep (libxml2 stops at its depth limit), and a
+-- note of a million characters inside an otherwise good invoice.
+SELECT pg_temp.receive(replace(:'wine', '<cbc:ProfileID>', repeat('<x>', 100000) || repeat('</x>', 100000) || '<cbc:ProfileID>')) AS nested_100k;
+SELECT pg_temp.receive(replace(replace(:'wine', '<cbc:ProfileID>', '<cbc:Note>' || repeat('pints ', 200000) || '</cbc:Note><cbc:ProfileID>'), 'CV-11873', 'CV-NOTE')) AS long_note;
+
 -- Huge and malformed numbers.
 SELECT pg_temp.receive(replace(:'wine', '<cbc:InvoicedQuantity unitCode="C62">12<', '<cbc:InvoicedQuantity unitCode="C62">1' || repeat('0', 400) || '<')) AS huge_quantity;
 SELECT pg_temp.receive(replace(:'wine', '>114.00<', '>1e308<')) AS exponent_amount;
