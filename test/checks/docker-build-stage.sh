@@ -45,11 +45,18 @@ verify_stage() {   # what the runtime stage copies must be the whole extension
     staged "$("$pg_config" --pkglibdir)/pub_backoffice.so" &&
     staged "$("$pg_config" --sharedir)/extension/pub_backoffice.control" || return 1
     version=$(sed -n "s/^default_version = '\(.*\)'/\1/p" pub_backoffice.control)
-    script="$("$pg_config" --sharedir)/extension/pub_backoffice--$version.sql"
-    staged "$script" || return 1
-    # the script the image installs is the one the repository assembles
-    cat $(printf '%s\n' sql/extension/*.sql | sort) | cmp -s - "$work/staging$script" ||
-        { echo "the staged $script differs from sql/extension/*.sql"; return 1; }
+    # the scripts the image installs are the ones the repository assembles
+    # (1.0 from sql/extension/*.sql, each update from sql/extension/<version>/),
+    # and they reach the default version
+    cat $(printf '%s\n' sql/extension/*.sql | sort) | cmp -s - "$work/src/pub_backoffice--1.0.sql" ||
+        { echo "pub_backoffice--1.0.sql differs from sql/extension/*.sql"; return 1; }
+    ls "$work/src"/pub_backoffice--*"$version".sql >/dev/null 2>&1 ||
+        { echo "no script reaches default_version $version"; return 1; }
+    for script in "$work/src"/pub_backoffice--*.sql; do
+        script="$("$pg_config" --sharedir)/extension/$(basename "$script")"
+        staged "$script" && cmp -s "$work/src/$(basename "$script")" "$work/staging$script" ||
+            { echo "the staged $script differs from the one the repository builds"; return 1; }
+    done
     outside=$(cd "$work/staging" && find . -type f ! -path './usr/*')
     [ -z "$outside" ] || { echo "installed outside usr/, so not in the image: $outside"; return 1; }
     bitcode=$(cd "$work/staging" && find . -name '*.bc')
