@@ -428,8 +428,17 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 		.lsn = lsn};
 	MemoryContext old;
 
+	/*
+	 * Debezium records the position before filtering: even an excluded
+	 * message counts, as a commit of its own when outside a transaction.
+	 */
 	if (transactional)
 		state->txn.had_changes = true;
+	else
+	{
+		state->session.has_last_commit = true;
+		state->session.last_commit_lsn = lsn;
+	}
 	if (!decoder_message_included(&state->opts, prefix))
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
@@ -440,17 +449,12 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 		 * message (its sequence is [lsn, lsn]) and keeps the previous
 		 * commit's time; it has no txId.
 		 */
-		state->session.has_last_commit = true;
-		state->session.last_commit_lsn = lsn;
 		envelope_begin_txn(&state->session, &standalone, InvalidTransactionId,
 						   state->session.last_commit_time, state->change_cxt);
 		tctx = &standalone;
 	}
 	else
-	{
-		state->txn.had_changes = true;
 		ensure_begin_sent(ctx, txn, lsn);
-	}
 	ev.txn = tctx;
 	emit(ctx, state->message_topic, render_message_key, render_message, &ev,
 		 transactional ? txn->xid : InvalidTransactionId,
