@@ -26,6 +26,13 @@
 #include "decoder/relation_cache.h"
 #include "json/json_writer.h"
 
+/* PostgreSQL 17 hands over HeapTuples instead of ReorderBufferTupleBufs. */
+#if PG_VERSION_NUM >= 170000
+#define CHANGE_TUPLE(t) (t)
+#else
+#define CHANGE_TUPLE(t) (&(t)->tuple)
+#endif
+
 DecoderRecordSink decoder_record_sink = NULL;
 void	   *decoder_record_sink_arg = NULL;
 
@@ -326,10 +333,10 @@ decode_update(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, Relation rel,
 	DecoderState *state = ctx->output_plugin_private;
 	bool		full = entry->replident == REPLICA_IDENTITY_FULL;
 	RowImage   *old = NULL;
-	RowImage   *new = deform(&change->data.tp.newtuple->tuple, rel, false);
+	RowImage   *new = deform(CHANGE_TUPLE(change->data.tp.newtuple), rel, false);
 
 	if (change->data.tp.oldtuple)
-		old = deform(&change->data.tp.oldtuple->tuple, rel, !full);
+		old = deform(CHANGE_TUPLE(change->data.tp.oldtuple), rel, !full);
 	if (full && old)
 		fill_unchanged_toast(entry, old, new);
 	if (old && entry->nkeys > 0 && key_changed(entry, rel, old, new))
@@ -361,7 +368,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		case REORDER_BUFFER_CHANGE_INSERT:
 			if (!state->opts.skip_create && change->data.tp.newtuple)
 				emit_change(ctx, txn, entry, 'c', NULL,
-							deform(&change->data.tp.newtuple->tuple, relation, false), change->lsn);
+							deform(CHANGE_TUPLE(change->data.tp.newtuple), relation, false), change->lsn);
 			break;
 		case REORDER_BUFFER_CHANGE_UPDATE:
 			if (change->data.tp.newtuple)
@@ -371,7 +378,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 			if (!state->opts.skip_delete)
 				emit_change(ctx, txn, entry, 'd',
 							change->data.tp.oldtuple
-							? deform(&change->data.tp.oldtuple->tuple, relation,
+							? deform(CHANGE_TUPLE(change->data.tp.oldtuple), relation,
 									 entry->replident != REPLICA_IDENTITY_FULL)
 							: NULL,
 							NULL, change->lsn);
@@ -421,8 +428,17 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 		.lsn = lsn};
 	MemoryContext old;
 
+	/*
+	 * Debezium records the position before filtering: even an excluded
+	 * message counts, as a commit of its own when outside a transaction.
+	 */
 	if (transactional)
 		state->txn.had_changes = true;
+	else
+	{
+		state->session.has_last_commit = true;
+		state->session.last_commit_lsn = lsn;
+	}
 	if (!decoder_message_included(&state->opts, prefix))
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
@@ -433,8 +449,6 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 		 * message (its sequence is [lsn, lsn]) and keeps the previous
 		 * commit's time; it has no txId.
 		 */
-		state->session.has_last_commit = true;
-		state->session.last_commit_lsn = lsn;
 		envelope_begin_txn(&state->session, &standalone, InvalidTransactionId,
 						   state->session.last_commit_time, state->change_cxt);
 		tctx = &standalone;

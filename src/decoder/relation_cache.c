@@ -148,7 +148,7 @@ load_columns(RelationEntry *entry, Relation rel)
 		StringInfoData field;
 
 		/* pgoutput does not send generated columns either */
-		if (att->attisdropped || att->attgenerated)
+		if (att->attisdropped || att->attgenerated || column_type_omitted(att->atttypid))
 			continue;
 		col = &entry->cols[entry->ncols++];
 		col->attidx = i;

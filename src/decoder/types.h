@@ -35,6 +35,11 @@ typedef enum ValueKind
 	VK_ENUM,
 	VK_INTERVAL,
 	VK_ARRAY,
+	VK_MONEY,
+	VK_BITS,
+	VK_POINT,
+	VK_XML,
+	VK_TSVECTOR,
 	VK_OTHER					/* any other type: its text output as a string */
 } ValueKind;
 
@@ -56,6 +61,7 @@ typedef struct ColumnType
 	char	   *schema_tail;	/* [,"name":…,"version":1][,"parameters":…] */
 } ColumnType;
 
+extern bool column_type_omitted(Oid typid);
 extern void column_type_init(ColumnType *ct, Oid typid, int32 typmod,
 							 const DecoderOptions *opts);
 extern void column_type_write(StringInfo buf, const ColumnType *ct, Datum value,
