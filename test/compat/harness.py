@@ -40,11 +40,13 @@ class Debezium:
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                      stderr=open(self.log, "w"), start_new_session=True)
 
-    def records(self):
+    def lines(self):
         if not self.out.exists():
             return []
-        lines = self.out.read_text().splitlines()
-        return [json.loads(line) for line in lines if line.strip()]
+        return [line for line in self.out.read_text().splitlines() if line.strip()]
+
+    def records(self):
+        return [json.loads(line) for line in self.lines()]
 
     def wait(self, predicate, what, timeout=120):
         deadline = time.time() + timeout
@@ -189,3 +191,63 @@ def summary(report):
         entry = groups.setdefault((topic, path), [0, example])
         entry[0] += 1
     return [f"{n:4d}x {t} {p}: {ex[:240]}" for (t, p), (n, ex) in groups.items()]
+
+
+# Raw-text masking: the envelope's event-time fields follow "op" (data events)
+# or open the payload (messages); source.version precedes "connector".
+RAW_MASKS = [
+    (re.compile(r'("op":"[a-z]","ts_ms":)-?\d+(,"ts_us":)-?\d+(,"ts_ns":)-?\d+'), r"\1M\2M\3M"),
+    (re.compile(r'(\{"op":"m","ts_ms":)-?\d+'), r"\1M"),
+    (re.compile(r'("version":)"[^"]*"(,"connector":)'), r'\1"M"\2'),
+]
+
+
+def raw_parts(line):
+    """The exact key and value texts of a {"topic","key","value"} line."""
+    decoder = json.JSONDecoder()
+    parts, pos = {}, 0
+    for name in ("topic", "key", "value"):
+        prefix = ("{" if name == "topic" else ",") + f'"{name}":'
+        if not line.startswith(prefix, pos):
+            raise ValueError(f"record line does not continue with {prefix!r} at {pos}")
+        pos += len(prefix)
+        _, end = decoder.raw_decode(line, pos)
+        parts[name], pos = line[pos:end], end
+    return parts
+
+
+def raw_differences(ours_lines, theirs_lines):
+    """Byte-level differences of key and value texts, record by record."""
+    report = []
+    for i, (a, b) in enumerate(zip(ours_lines, theirs_lines)):
+        pa, pb = raw_parts(a), raw_parts(b)
+        for part in ("key", "value"):
+            ta, tb = pa[part], pb[part]
+            for pattern, repl in RAW_MASKS:
+                ta, tb = pattern.sub(repl, ta), pattern.sub(repl, tb)
+            if ta != tb:
+                at = next((k for k in range(min(len(ta), len(tb))) if ta[k] != tb[k]), min(len(ta), len(tb)))
+                report.append(f"record {i} {part} text differs at byte {at}: ours …{ta[max(0, at - 40):at + 40]}…"
+                              f" Debezium …{tb[max(0, at - 40):at + 40]}…")
+    return report
+
+
+def without_schema_text(text):
+    """The payload text of a JsonConverter {"schema":…,"payload":…} document ("null" stays)."""
+    if text == "null":
+        return text
+    decoder = json.JSONDecoder()
+    prefix = '{"schema":'
+    assert text.startswith(prefix), text[:40]
+    _, end = decoder.raw_decode(text, len(prefix))
+    assert text.startswith(',"payload":', end), text[end:end + 40]
+    start = end + len(',"payload":')
+    _, stop = decoder.raw_decode(text, start)
+    return text[start:stop]
+
+
+def without_schemas_line(line):
+    """A record line as JsonConverter with schemas.enable=false would have written it."""
+    parts = raw_parts(line)
+    return ('{"topic":' + parts["topic"] + ',"key":' + without_schema_text(parts["key"])
+            + ',"value":' + without_schema_text(parts["value"]) + "}")

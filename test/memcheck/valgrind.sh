@@ -41,6 +41,18 @@ echo "valgrind: running pg_regress $tests"
 status=0
 make -s installcheck REGRESS="$tests" \
     PBO_REGRESS_CONN="--host=$PGHOST --port=$PGPORT --user=postgres" || status=$?
+
+# The walsender path too (no transaction around the startup callback).
+echo "valgrind: streaming through a walsender with pg_recvlogical"
+psql_() { "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres "$@"; }
+psql_ -c "CREATE TABLE walsender_check (id int PRIMARY KEY, t text, n numeric(8,2), ts timestamptz, j jsonb)" \
+      -c "SELECT pg_create_logical_replication_slot('walsender_check', 'pub_backoffice')" \
+      -c "INSERT INTO walsender_check SELECT i, repeat('x', i), i / 3.0, now(), '{}' FROM generate_series(1, 200) i" \
+      -c "UPDATE walsender_check SET t = 'y' WHERE id % 2 = 0" -c "DELETE FROM walsender_check WHERE id > 150"
+end=$(psql_ -At -c "SELECT pg_current_wal_lsn()")
+"$bindir/pg_recvlogical" -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres -S walsender_check --start \
+    --no-loop -E "$end" -F 0 -f /dev/null -o topic.prefix=check -o schemas.enable=true \
+    -o provide.transaction.metadata=true -o output=record || status=$?
 stop_server
 
 # Each error report is a block of "==pid==" lines ending in a blank one.
