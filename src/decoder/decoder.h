@@ -21,7 +21,11 @@ typedef enum DecoderRecordKind
 	DECODER_RECORD_TXN_END		/* every event of the transaction was emitted */
 } DecoderRecordKind;
 
-/* One Kafka record as the decoder produced it; valid only during the call. */
+/*
+ * One Kafka record as the decoder produced it; valid only during the call.
+ * A logical decoding message emitted outside any transaction comes alone:
+ * xid InvalidTransactionId, end_lsn equal to its lsn, and no TXN_END.
+ */
 typedef struct DecoderRecord
 {
 	DecoderRecordKind kind;

@@ -13,6 +13,7 @@
 
 #include "access/xact.h"
 #include "commands/dbcommands.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/timestamp.h"
 
@@ -63,7 +64,7 @@ OPTIONAL_INT64("event_count") ","
 "{\"type\":\"array\",\"items\":{\"type\":\"struct\",\"fields\":["
 "{\"type\":\"string\",\"optional\":false,\"field\":\"data_collection\"},"
 "{\"type\":\"int64\",\"optional\":false,\"field\":\"event_count\"}"
-"],\"optional\":false,\"name\":\"event.collection\",\"version\":1},\"optional\":true,\"field\":\"data_collections\"},"
+"],\"optional\":true,\"name\":\"event.collection\",\"version\":1},\"optional\":true,\"field\":\"data_collections\"},"
 "{\"type\":\"int64\",\"optional\":false,\"field\":\"ts_ms\"}"
 "],\"optional\":false,\"name\":\"io.debezium.connector.common.TransactionMetadataValue\",\"version\":1},\"payload\":";
 
@@ -143,6 +144,7 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 	txn->cxt = cxt;
 	txn->serial++;
 	txn->begin_sent = false;
+	txn->had_changes = false;
 	txn->total_order = 0;
 	txn->first_collection = txn->last_collection = NULL;
 	txn->commit_ms = us / 1000;
@@ -187,6 +189,11 @@ static void
 write_field_schema(StringInfo buf, const RelColumn *col, bool optional)
 {
 	column_type_write_schema(buf, &col->type, optional);
+	if (col->default_json)
+	{
+		json_append_lit(buf, ",\"default\":");
+		appendStringInfoString(buf, col->default_json);
+	}
 	json_append_lit(buf, ",\"field\":");
 	appendBinaryStringInfo(buf, col->field + 1, strlen(col->field) - 2);
 	appendStringInfoChar(buf, '}');
@@ -255,7 +262,7 @@ write_column(StringInfo buf, const RelColumn *col, const RowImage *row, const De
 	if (row->nulls[col->attidx])
 	{
 		if (row->key_only && col->notnull)
-			column_type_write_zero(buf, &col->type, opts);
+			column_type_write_zero(buf, &col->type, opts, false);
 		else
 			json_append_lit(buf, "null");
 	}
@@ -318,9 +325,20 @@ write_source(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
 }
 
 /* The transaction block, counting the event for transaction metadata. */
+/* Debezium's transaction id: "<xid>:<lsn of the record being emitted>". */
+static void
+write_txn_id(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn, XLogRecPtr lsn)
+{
+	appendStringInfoChar(buf, '"');
+	appendStringInfoString(buf, txn->id);
+	appendStringInfoChar(buf, ':');
+	json_append_uint64(buf, es->opts->mask_volatile ? 0 : lsn);
+	appendStringInfoChar(buf, '"');
+}
+
 static void
 write_transaction(StringInfo buf, const EnvelopeSession *es, TxnContext *txn,
-				  RelationEntry *entry)
+				  RelationEntry *entry, XLogRecPtr lsn)
 {
 	if (!es->opts->transaction_metadata || txn->id == NULL)
 	{
@@ -341,7 +359,7 @@ write_transaction(StringInfo buf, const EnvelopeSession *es, TxnContext *txn,
 	txn->total_order++;
 	entry->txn_events++;
 	json_append_lit(buf, ",\"transaction\":{\"id\":");
-	json_append_cstring(buf, txn->id);
+	write_txn_id(buf, es, txn, lsn);
 	json_append_lit(buf, ",\"total_order\":");
 	json_append_int64(buf, txn->total_order);
 	json_append_lit(buf, ",\"data_collection_order\":");
@@ -375,7 +393,7 @@ envelope_write_change(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 	json_append_lit(buf, ",\"after\":");
 	write_row(buf, entry, after, es->opts);
 	write_source(buf, es, txn, entry->source_table, entry->source_table_len, lsn);
-	write_transaction(buf, es, txn, entry);
+	write_transaction(buf, es, txn, entry, lsn);
 	json_append_lit(buf, ",\"op\":\"");
 	appendStringInfoChar(buf, op);
 	appendStringInfoChar(buf, '"');
@@ -386,19 +404,106 @@ envelope_write_change(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 }
 
 void
-envelope_write_txn_key(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn)
+envelope_write_txn_key(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
+					   XLogRecPtr lsn)
 {
 	if (es->opts->schemas_enable)
 		appendStringInfoString(buf, txn_key_schema);
 	json_append_lit(buf, "{\"id\":");
-	json_append_cstring(buf, txn->id);
+	write_txn_id(buf, es, txn, lsn);
 	appendStringInfoChar(buf, '}');
 	if (es->opts->schemas_enable)
 		appendStringInfoChar(buf, '}');
 }
 
+/*
+ * Java's String.hashCode over the UTF-16 code units of a UTF-8 string, as
+ * java.util.HashMap spreads it.
+ */
+static uint32
+java_hash(const char *s)
+{
+	uint32		h = 0;
+	const unsigned char *p = (const unsigned char *) s;
+
+	while (*p)
+	{
+		int			len = pg_utf_mblen(p);
+		pg_wchar	c = utf8_to_unicode(p);
+
+		if (c > 0xFFFF)
+		{
+			h = h * 31 + (0xD800 + ((c - 0x10000) >> 10));
+			h = h * 31 + (0xDC00 + ((c - 0x10000) & 0x3FF));
+		}
+		else
+			h = h * 31 + c;
+		p += len;
+	}
+	return h ^ (h >> 16);
+}
+
+typedef struct CollectionSlot
+{
+	RelationEntry *entry;
+	uint32		bucket;
+	int			order;
+} CollectionSlot;
+
+static int
+compare_slots(const void *a, const void *b)
+{
+	const CollectionSlot *x = a;
+	const CollectionSlot *y = b;
+
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	return x->order - y->order;
+}
+
+/*
+ * END's data_collections in the order Debezium's HashMap iterates them:
+ * by bucket (the spread hash modulo a capacity of 16, doubled beyond a
+ * 0.75 load), then by insertion.
+ */
+static void
+write_data_collections(StringInfo buf, const TxnContext *txn)
+{
+	int			n = 0;
+	uint32		capacity = 16;
+	CollectionSlot *slots;
+
+	for (RelationEntry *e = txn->first_collection; e; e = e->txn_next)
+		n++;
+	while (n > capacity * 3 / 4)
+		capacity *= 2;
+	slots = palloc(sizeof(CollectionSlot) * Max(n, 1));
+	n = 0;
+	for (RelationEntry *e = txn->first_collection; e; e = e->txn_next, n++)
+	{
+		slots[n].entry = e;
+		slots[n].bucket = java_hash(e->data_collection) & (capacity - 1);
+		slots[n].order = n;
+	}
+	qsort(slots, n, sizeof(CollectionSlot), compare_slots);
+	appendStringInfoChar(buf, '[');
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(buf, ',');
+		json_append_lit(buf, "{\"data_collection\":");
+		json_append_cstring(buf, slots[i].entry->data_collection);
+		json_append_lit(buf, ",\"event_count\":");
+		json_append_int64(buf, slots[i].entry->txn_events);
+		appendStringInfoChar(buf, '}');
+	}
+	appendStringInfoChar(buf, ']');
+	pfree(slots);
+}
+
 void
-envelope_write_txn_event(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn, bool end)
+envelope_write_txn_event(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
+						 bool end, XLogRecPtr lsn)
 {
 	if (es->opts->schemas_enable)
 		appendStringInfoString(buf, txn_value_schema);
@@ -408,25 +513,15 @@ envelope_write_txn_event(StringInfo buf, const EnvelopeSession *es, const TxnCon
 	else
 		json_append_lit(buf, "\"BEGIN\"");
 	json_append_lit(buf, ",\"id\":");
-	json_append_cstring(buf, txn->id);
+	write_txn_id(buf, es, txn, lsn);
 	if (!end)
 		json_append_lit(buf, ",\"event_count\":null,\"data_collections\":null");
 	else
 	{
 		json_append_lit(buf, ",\"event_count\":");
 		json_append_int64(buf, txn->total_order);
-		json_append_lit(buf, ",\"data_collections\":[");
-		for (RelationEntry *entry = txn->first_collection; entry; entry = entry->txn_next)
-		{
-			if (entry != txn->first_collection)
-				appendStringInfoChar(buf, ',');
-			json_append_lit(buf, "{\"data_collection\":");
-			json_append_cstring(buf, entry->data_collection);
-			json_append_lit(buf, ",\"event_count\":");
-			json_append_int64(buf, entry->txn_events);
-			appendStringInfoChar(buf, '}');
-		}
-		appendStringInfoChar(buf, ']');
+		json_append_lit(buf, ",\"data_collections\":");
+		write_data_collections(buf, txn);
 	}
 	json_append_lit(buf, ",\"ts_ms\":");
 	json_append_int64(buf, txn->commit_ms);
@@ -478,7 +573,7 @@ envelope_write_message(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 	json_append_lit(buf, "{\"op\":\"m\"");
 	write_event_time(buf, es, false);
 	write_source(buf, es, txn, message_source_table, sizeof(message_source_table) - 1, lsn);
-	write_transaction(buf, es, txn, &message_collection);
+	write_transaction(buf, es, txn, &message_collection, lsn);
 	json_append_lit(buf, ",\"message\":{\"prefix\":");
 	json_append_cstring(buf, prefix);
 	json_append_lit(buf, ",\"content\":");

@@ -27,6 +27,7 @@ typedef struct TxnContext
 	TransactionId xid;			/* InvalidTransactionId outside a transaction */
 	uint64		serial;			/* tells one transaction from the next */
 	bool		begin_sent;
+	bool		had_changes;	/* pgoutput would not have skipped it */
 	int64		total_order;
 	RelationEntry *first_collection;	/* tables in order of first event, */
 	RelationEntry *last_collection; /* linked through txn_next */
@@ -48,7 +49,8 @@ typedef struct EnvelopeSession
 	char	   *source_db;		/* ,"snapshot":"false","db":…,"sequence":"[ */
 	MemoryContext cxt;			/* where session fragments live */
 	bool		has_last_commit;
-	XLogRecPtr	last_commit_lsn;
+	XLogRecPtr	last_commit_lsn;	/* end of the last transaction with changes */
+	TimestampTz last_commit_time;
 } EnvelopeSession;
 
 extern void envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts);
@@ -61,9 +63,10 @@ extern void envelope_write_key(StringInfo buf, const RelationEntry *entry, const
 extern void envelope_write_change(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 								  RelationEntry *entry, char op, const RowImage *before,
 								  const RowImage *after, XLogRecPtr lsn);
-extern void envelope_write_txn_key(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn);
+extern void envelope_write_txn_key(StringInfo buf, const EnvelopeSession *es,
+								   const TxnContext *txn, XLogRecPtr lsn);
 extern void envelope_write_txn_event(StringInfo buf, const EnvelopeSession *es,
-									 const TxnContext *txn, bool end);
+									 const TxnContext *txn, bool end, XLogRecPtr lsn);
 extern void envelope_write_message_key(StringInfo buf, const EnvelopeSession *es, const char *prefix);
 extern void envelope_write_message(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 								   const char *prefix, const char *content, Size size,

@@ -13,6 +13,7 @@
 
 #include "access/heapam.h"
 #include "access/htup_details.h"
+#include "catalog/pg_class.h"
 #include "commands/dbcommands.h"
 #include "miscadmin.h"
 #include "utils/datum.h"
@@ -24,6 +25,13 @@
 #include "decoder/options.h"
 #include "decoder/relation_cache.h"
 #include "json/json_writer.h"
+
+/* PostgreSQL 17 hands over HeapTuples instead of ReorderBufferTupleBufs. */
+#if PG_VERSION_NUM >= 170000
+#define CHANGE_TUPLE(t) (t)
+#else
+#define CHANGE_TUPLE(t) (&(t)->tuple)
+#endif
 
 DecoderRecordSink decoder_record_sink = NULL;
 void	   *decoder_record_sink_arg = NULL;
@@ -167,13 +175,13 @@ render_change(StringInfo buf, const Event *ev)
 static void
 render_txn_key(StringInfo buf, const Event *ev)
 {
-	envelope_write_txn_key(buf, &ev->state->session, ev->txn);
+	envelope_write_txn_key(buf, &ev->state->session, ev->txn, ev->lsn);
 }
 
 static void
 render_txn(StringInfo buf, const Event *ev)
 {
-	envelope_write_txn_event(buf, &ev->state->session, ev->txn, ev->end);
+	envelope_write_txn_event(buf, &ev->state->session, ev->txn, ev->end, ev->lsn);
 }
 
 static void
@@ -208,16 +216,19 @@ emit_txn_event(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, bool end, XLo
 	emit(ctx, state->txn_topic, render_txn_key, render_txn, &ev, txn->xid, txn->end_lsn);
 }
 
-/* The BEGIN metadata event goes out just before the transaction's first event. */
+/*
+ * The BEGIN metadata event goes out just before the transaction's first
+ * event, and carries that event's lsn as Debezium's does.
+ */
 static void
-ensure_begin_sent(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
+ensure_begin_sent(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr lsn)
 {
 	DecoderState *state = ctx->output_plugin_private;
 
 	if (!state->opts.transaction_metadata || state->txn.begin_sent || state->txn.id == NULL)
 		return;
 	state->txn.begin_sent = true;
-	emit_txn_event(ctx, txn, false, txn->first_lsn);
+	emit_txn_event(ctx, txn, false, lsn);
 }
 
 static void
@@ -226,7 +237,7 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 	DecoderState *state = ctx->output_plugin_private;
 
 	if (state->txn.begin_sent)
-		emit_txn_event(ctx, txn, true, commit_lsn);
+		emit_txn_event(ctx, txn, true, txn->end_lsn);
 	if (state->sink)
 	{
 		DecoderRecord rec = {
@@ -238,8 +249,13 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 
 		state->sink(ctx, &rec, state->sink_arg);
 	}
-	state->session.has_last_commit = true;
-	state->session.last_commit_lsn = txn->end_lsn;
+	/* pgoutput skips empty transactions, so Debezium never sees their commit */
+	if (state->txn.had_changes)
+	{
+		state->session.has_last_commit = true;
+		state->session.last_commit_lsn = txn->end_lsn;
+		state->session.last_commit_time = txn->xact_time.commit_time;
+	}
 	MemoryContextReset(state->txn_cxt);
 	state->txn.id = NULL;
 }
@@ -255,6 +271,24 @@ deform(HeapTuple tuple, Relation rel, bool key_only)
 	row->key_only = key_only;
 	heap_deform_tuple(tuple, desc, row->values, row->nulls);
 	return row;
+}
+
+/*
+ * Under REPLICA IDENTITY FULL the old tuple carries TOASTed values in full,
+ * so an unchanged one is known: Debezium shows it rather than a placeholder.
+ */
+static void
+fill_unchanged_toast(const RelationEntry *entry, const RowImage *old, RowImage *new)
+{
+	for (int c = 0; c < entry->ncols; c++)
+	{
+		int			i = entry->cols[c].attidx;
+
+		if (entry->cols[c].type.varlena && !new->nulls[i] && !old->nulls[i] &&
+			VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(new->values[i])) &&
+			!VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(old->values[i])))
+			new->values[i] = old->values[i];
+	}
 }
 
 /* Did an update change the key?  Then Debezium emits delete + create. */
@@ -286,7 +320,7 @@ emit_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, RelationEntry *e
 		.after = after, .keyrow = after ? after : before, .lsn = lsn, .txn = &state->txn};
 	RenderFn	key = (entry->nkeys > 0 && ev.keyrow) ? render_change_key : NULL;
 
-	ensure_begin_sent(ctx, txn);
+	ensure_begin_sent(ctx, txn, lsn);
 	emit(ctx, entry->topic, key, render_change, &ev, txn->xid, txn->end_lsn);
 	if (op == 'd' && state->opts.tombstones)
 		emit(ctx, entry->topic, key, NULL, &ev, txn->xid, txn->end_lsn);
@@ -299,10 +333,12 @@ decode_update(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, Relation rel,
 	DecoderState *state = ctx->output_plugin_private;
 	bool		full = entry->replident == REPLICA_IDENTITY_FULL;
 	RowImage   *old = NULL;
-	RowImage   *new = deform(&change->data.tp.newtuple->tuple, rel, false);
+	RowImage   *new = deform(CHANGE_TUPLE(change->data.tp.newtuple), rel, false);
 
 	if (change->data.tp.oldtuple)
-		old = deform(&change->data.tp.oldtuple->tuple, rel, !full);
+		old = deform(CHANGE_TUPLE(change->data.tp.oldtuple), rel, !full);
+	if (full && old)
+		fill_unchanged_toast(entry, old, new);
 	if (old && entry->nkeys > 0 && key_changed(entry, rel, old, new))
 	{
 		if (!state->opts.skip_delete)
@@ -323,6 +359,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 	RelationEntry *entry = relation_cache_get(relation);
 	MemoryContext old;
 
+	state->txn.had_changes = true;
 	if (!entry->included)
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
@@ -331,7 +368,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		case REORDER_BUFFER_CHANGE_INSERT:
 			if (!state->opts.skip_create && change->data.tp.newtuple)
 				emit_change(ctx, txn, entry, 'c', NULL,
-							deform(&change->data.tp.newtuple->tuple, relation, false), change->lsn);
+							deform(CHANGE_TUPLE(change->data.tp.newtuple), relation, false), change->lsn);
 			break;
 		case REORDER_BUFFER_CHANGE_UPDATE:
 			if (change->data.tp.newtuple)
@@ -341,7 +378,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 			if (!state->opts.skip_delete)
 				emit_change(ctx, txn, entry, 'd',
 							change->data.tp.oldtuple
-							? deform(&change->data.tp.oldtuple->tuple, relation,
+							? deform(CHANGE_TUPLE(change->data.tp.oldtuple), relation,
 									 entry->replident != REPLICA_IDENTITY_FULL)
 							: NULL,
 							NULL, change->lsn);
@@ -360,6 +397,7 @@ decoder_truncate(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, int nrelati
 	DecoderState *state = ctx->output_plugin_private;
 	MemoryContext old;
 
+	state->txn.had_changes = true;
 	if (state->opts.skip_truncate)
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
@@ -369,9 +407,10 @@ decoder_truncate(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, int nrelati
 		Event		ev = {.state = state, .entry = entry, .op = 't', .lsn = change->lsn,
 			.txn = &state->txn};
 
-		if (!entry->included)
+		/* the partitions are listed too; Debezium reports only them */
+		if (!entry->included || relations[i]->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
 			continue;
-		ensure_begin_sent(ctx, txn);
+		ensure_begin_sent(ctx, txn, change->lsn);
 		emit(ctx, entry->topic, NULL, render_change, &ev, txn->xid, txn->end_lsn);
 	}
 	MemoryContextSwitchTo(old);
@@ -389,18 +428,36 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 		.lsn = lsn};
 	MemoryContext old;
 
+	/*
+	 * Debezium records the position before filtering: even an excluded
+	 * message counts, as a commit of its own when outside a transaction.
+	 */
+	if (transactional)
+		state->txn.had_changes = true;
+	else
+	{
+		state->session.has_last_commit = true;
+		state->session.last_commit_lsn = lsn;
+	}
 	if (!decoder_message_included(&state->opts, prefix))
 		return;
 	old = MemoryContextSwitchTo(state->change_cxt);
 	if (!transactional)
 	{
-		/* outside any transaction: no txId, and the time is now */
-		envelope_begin_txn(&state->session, &standalone, InvalidTransactionId, 0,
-						   state->change_cxt);
+		/*
+		 * Debezium treats it as a transaction of its own that ends at the
+		 * message (its sequence is [lsn, lsn]) and keeps the previous
+		 * commit's time; it has no txId.
+		 */
+		envelope_begin_txn(&state->session, &standalone, InvalidTransactionId,
+						   state->session.last_commit_time, state->change_cxt);
 		tctx = &standalone;
 	}
 	else
-		ensure_begin_sent(ctx, txn);
+	{
+		state->txn.had_changes = true;
+		ensure_begin_sent(ctx, txn, lsn);
+	}
 	ev.txn = tctx;
 	emit(ctx, state->message_topic, render_message_key, render_message, &ev,
 		 transactional ? txn->xid : InvalidTransactionId,

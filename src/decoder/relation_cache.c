@@ -12,6 +12,8 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_index.h"
+#include "optimizer/optimizer.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -98,6 +100,40 @@ topic_name(const char *prefix, const char *schema, const char *table)
 	return topic;
 }
 
+/*
+ * The column's DEFAULT as Debezium puts it in the field schema: a constant
+ * rendered like a value of the column; any other expression (nextval(),
+ * now()) as the type's zero.  Debezium gives none for unconstrained numeric
+ * in precise mode, bytea and arrays.
+ */
+static char *
+column_default_json(Relation rel, Form_pg_attribute att, const ColumnType *type)
+{
+	Node	   *expr;
+	StringInfoData buf;
+
+	if (!att->atthasdef || type->kind == VK_BYTEA || type->kind == VK_ARRAY ||
+		(type->kind == VK_NUMERIC && type->scale < 0 &&
+		 cache_opts->decimal_mode == DECIMAL_PRECISE))
+		return NULL;
+	expr = build_column_default(rel, att->attnum);
+	if (expr == NULL)
+		return NULL;
+	expr = eval_const_expressions(NULL, expr);
+	initStringInfo(&buf);
+	if (IsA(expr, Const))
+	{
+		Const	   *c = (Const *) expr;
+
+		if (c->constisnull)
+			return NULL;
+		column_type_write(&buf, type, c->constvalue, cache_opts);
+	}
+	else
+		column_type_write_zero(&buf, type, cache_opts, true);
+	return buf.data;
+}
+
 static void
 load_columns(RelationEntry *entry, Relation rel)
 {
@@ -112,7 +148,7 @@ load_columns(RelationEntry *entry, Relation rel)
 		StringInfoData field;
 
 		/* pgoutput does not send generated columns either */
-		if (att->attisdropped || att->attgenerated)
+		if (att->attisdropped || att->attgenerated || column_type_omitted(att->atttypid))
 			continue;
 		col = &entry->cols[entry->ncols++];
 		col->attidx = i;
@@ -124,6 +160,7 @@ load_columns(RelationEntry *entry, Relation rel)
 		col->field = field.data;
 		col->field_len = field.len;
 		column_type_init(&col->type, att->atttypid, att->atttypmod, cache_opts);
+		col->default_json = column_default_json(rel, att, &col->type);
 	}
 }
 

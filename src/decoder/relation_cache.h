@@ -17,6 +17,7 @@ typedef struct RelColumn
 	bool		notnull;
 	char	   *field;			/* ,"name": already escaped, with leading comma */
 	int			field_len;
+	char	   *default_json;	/* the schema's "default", NULL for none */
 	ColumnType	type;
 } RelColumn;
 

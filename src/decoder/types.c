@@ -18,6 +18,9 @@
 #include "catalog/pg_type.h"
 #include "datatype/timestamp.h"
 #include "utils/array.h"
+#include "utils/cash.h"
+#include "utils/geo_decls.h"
+#include "utils/varbit.h"
 #include "utils/builtins.h"
 #include "utils/catcache.h"
 #include "utils/date.h"
@@ -37,11 +40,14 @@
 #define DAYS_PER_MONTH_AVG 30.4375	/* Debezium's MicroDuration constant */
 
 /*
- * Debezium's stand-ins for PostgreSQL's infinite timestamps: instants of
- * +/-292 million years (as epoch milliseconds).
+ * Debezium's stand-ins for PostgreSQL's infinite dates and timestamps, as it
+ * writes them: epoch microseconds (milliseconds are these / 1000) and epoch
+ * days (of year -5877611, the sign notwithstanding).
  */
-#define POS_INFINITY_MS INT64CONST(9223372036825200000)
-#define NEG_INFINITY_MS INT64CONST(-9223372036832400000)
+#define POS_INFINITY_US INT64CONST(9223372036825200000)
+#define NEG_INFINITY_US INT64CONST(-9223372036832400000)
+#define POS_INFINITY_DAYS INT64CONST(-2147472692)
+#define NEG_INFINITY_DAYS INT64CONST(-2147472691)
 
 static ValueKind
 kind_of(Oid typid)
@@ -71,6 +77,12 @@ kind_of(Oid typid)
 		case JSONOID:
 		case JSONBOID: return VK_JSON;
 		case INTERVALOID: return VK_INTERVAL;
+		case CASHOID: return VK_MONEY;
+		case BITOID:
+		case VARBITOID: return VK_BITS;
+		case POINTOID: return VK_POINT;
+		case XMLOID: return VK_XML;
+		case TSVECTOROID: return VK_TSVECTOR;
 		default:
 			break;
 	}
@@ -79,6 +91,14 @@ kind_of(Oid typid)
 	if (OidIsValid(get_element_type(typid)))
 		return VK_ARRAY;
 	return VK_OTHER;
+}
+
+/* Debezium leaves columns of these types out of schema and value alike. */
+bool
+column_type_omitted(Oid typid)
+{
+	typid = getBaseType(typid);
+	return typid == XIDOID || typid == XID8OID || typid == PG_LSNOID;
 }
 
 /* Fractional-second digits of a time/timestamp typmod (-1 means 6). */
@@ -225,8 +245,43 @@ build_schema(ColumnType *ct, const DecoderOptions *opts)
 			break;
 		case VK_ARRAY:
 			appendStringInfoString(&head, "{\"type\":\"array\",\"items\":");
-			column_type_write_schema(&head, ct->elem, true);
+			/* Debezium's enum items alone are not optional */
+			column_type_write_schema(&head, ct->elem, ct->elem->kind != VK_ENUM);
 			appendStringInfoChar(&head, '}');
+			break;
+		case VK_MONEY:
+			if (opts->decimal_mode == DECIMAL_PRECISE)
+			{
+				appendStringInfoString(&head, "{\"type\":\"bytes\"");
+				logical(&tail, "org.apache.kafka.connect.data.Decimal");
+				appendStringInfoString(&tail, ",\"parameters\":{\"scale\":\"2\"}");
+			}
+			else
+				appendStringInfo(&head, "{\"type\":\"%s\"",
+								 opts->decimal_mode == DECIMAL_DOUBLE ? "double" : "string");
+			break;
+		case VK_BITS:
+			appendStringInfoString(&head, "{\"type\":\"bytes\"");
+			logical(&tail, "io.debezium.data.Bits");
+			appendStringInfo(&tail, ",\"parameters\":{\"length\":\"%d\"}",
+							 ct->typmod > 0 ? ct->typmod : PG_INT32_MAX);
+			break;
+		case VK_POINT:
+			appendStringInfoString(&head, "{\"type\":\"struct\",\"fields\":["
+								   "{\"type\":\"double\",\"optional\":false,\"field\":\"x\"},"
+								   "{\"type\":\"double\",\"optional\":false,\"field\":\"y\"},"
+								   "{\"type\":\"bytes\",\"optional\":true,\"field\":\"wkb\"},"
+								   "{\"type\":\"int32\",\"optional\":true,\"field\":\"srid\"}]");
+			logical(&tail, "io.debezium.data.geometry.Point");
+			appendStringInfoString(&tail, ",\"doc\":\"Geometry (POINT)\"");
+			break;
+		case VK_XML:
+			appendStringInfoString(&head, "{\"type\":\"string\"");
+			logical(&tail, "io.debezium.data.Xml");
+			break;
+		case VK_TSVECTOR:
+			appendStringInfoString(&head, "{\"type\":\"string\"");
+			logical(&tail, "io.debezium.data.Tsvector");
 			break;
 		case VK_TEXT:
 		case VK_NAME:
@@ -334,7 +389,8 @@ write_numeric(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOp
 	text = DatumGetCString(DirectFunctionCall1(numeric_out, value));
 	if (opts->decimal_mode == DECIMAL_STRING)
 	{
-		json_append_cstring(buf, text);
+		/* Debezium spells it as Java's BigDecimal special value does */
+		json_append_cstring(buf, numeric_is_nan(num) ? "NAN" : text);
 		return;
 	}
 	/* Kafka's Decimal has no NaN or infinity: Debezium writes null */
@@ -486,13 +542,9 @@ write_timestamp(StringInfo buf, const ColumnType *ct, Timestamp ts)
 {
 	if (TIMESTAMP_NOT_FINITE(ts))
 	{
-		bool		end = TIMESTAMP_IS_NOEND(ts);
+		int64		us = TIMESTAMP_IS_NOEND(ts) ? POS_INFINITY_US : NEG_INFINITY_US;
 
-		/* Java's TimeUnit conversion to micros saturates at Long's range */
-		if (ct->millis)
-			json_append_int64(buf, end ? POS_INFINITY_MS : NEG_INFINITY_MS);
-		else
-			json_append_int64(buf, end ? PG_INT64_MAX : PG_INT64_MIN);
+		json_append_int64(buf, ct->millis ? us / 1000 : us);
 		return;
 	}
 	if (ct->millis)
@@ -547,6 +599,75 @@ write_uuid(StringInfo buf, pg_uuid_t *u)
 	appendBinaryStringInfo(buf, out, p);
 }
 
+/* money: cents as Decimal(scale 2) bytes, a double, or text "12.34" */
+static void
+write_money(StringInfo buf, Cash cents, const DecoderOptions *opts)
+{
+	char		text[32];
+	uint64		mag = cents < 0 ? (uint64) 0 - (uint64) cents : (uint64) cents;
+
+	snprintf(text, sizeof(text), "%s" UINT64_FORMAT ".%02d", cents < 0 ? "-" : "",
+			 mag / 100, (int) (mag % 100));
+	if (opts->decimal_mode == DECIMAL_DOUBLE)
+		json_append_double(buf, (double) cents / 100.0);
+	else if (opts->decimal_mode == DECIMAL_STRING)
+		json_append_cstring(buf, text);
+	else
+		json_append_decimal_digits(buf, text, 2);
+}
+
+/*
+ * Debezium's Bits: java.util.BitSet.toByteArray() of the bit string read as
+ * a binary number (last bit = bit 0), i.e. little-endian bytes without
+ * trailing zero bytes.
+ */
+static void
+write_bits(StringInfo buf, VarBit *bits)
+{
+	int			nbits = VARBITLEN(bits);
+	unsigned char *out = palloc0(nbits / 8 + 1);
+	int			used = 0;
+
+	for (int i = 0; i < nbits; i++)
+	{
+		int			pos = nbits - 1 - i;	/* char position of bit i */
+
+		if (VARBITS(bits)[pos / 8] & (0x80 >> (pos % 8)))
+		{
+			out[i / 8] |= 1 << (i % 8);
+			used = i / 8 + 1;
+		}
+	}
+	json_append_base64(buf, out, used, false);
+	pfree(out);
+}
+
+/* Debezium's Point struct, with the point as little-endian WKB. */
+static void
+write_point(StringInfo buf, Point *pt)
+{
+	unsigned char wkb[21] = {1, 1, 0, 0, 0};
+
+	memcpy(wkb + 5, &pt->x, 8);
+	memcpy(wkb + 13, &pt->y, 8);
+#ifdef WORDS_BIGENDIAN
+	for (int i = 0; i < 4; i++)
+	{
+		unsigned char t;
+
+		t = wkb[5 + i], wkb[5 + i] = wkb[12 - i], wkb[12 - i] = t;
+		t = wkb[13 + i], wkb[13 + i] = wkb[20 - i], wkb[20 - i] = t;
+	}
+#endif
+	json_append_lit(buf, "{\"x\":");
+	json_append_double(buf, pt->x);
+	json_append_lit(buf, ",\"y\":");
+	json_append_double(buf, pt->y);
+	json_append_lit(buf, ",\"wkb\":");
+	json_append_base64(buf, wkb, sizeof(wkb), false);
+	json_append_lit(buf, ",\"srid\":null}");
+}
+
 static void
 write_array(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOptions *opts)
 {
@@ -597,7 +718,14 @@ column_type_write(StringInfo buf, const ColumnType *ct, Datum value, const Decod
 			else
 				write_text_datum(buf, value);
 			break;
-		case VK_NAME: json_append_cstring(buf, NameStr(*DatumGetName(value))); break;
+		case VK_NAME:
+			/* Debezium's pgoutput decoder never fills name columns */
+			json_append_lit(buf, "null");
+			break;
+		case VK_MONEY: write_money(buf, DatumGetCash(value), opts); break;
+		case VK_BITS: write_bits(buf, DatumGetVarBitP(value)); break;
+		case VK_POINT: write_point(buf, DatumGetPointP(value)); break;
+		case VK_XML: write_text_datum(buf, value); break;
 		case VK_CHAR:
 			{
 				char		c = DatumGetChar(value);
@@ -613,8 +741,15 @@ column_type_write(StringInfo buf, const ColumnType *ct, Datum value, const Decod
 				break;
 			}
 		case VK_DATE:
-			json_append_int64(buf, (int64) DatumGetDateADT(value) + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE));
-			break;
+			{
+				DateADT		d = DatumGetDateADT(value);
+
+				if (DATE_NOT_FINITE(d))
+					json_append_int64(buf, DATE_IS_NOEND(d) ? POS_INFINITY_DAYS : NEG_INFINITY_DAYS);
+				else
+					json_append_int64(buf, (int64) d + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE));
+				break;
+			}
 		case VK_TIME:
 			json_append_int64(buf, ct->millis ? DatumGetTimeADT(value) / 1000 : DatumGetTimeADT(value));
 			break;
@@ -625,6 +760,7 @@ column_type_write(StringInfo buf, const ColumnType *ct, Datum value, const Decod
 		case VK_INTERVAL: write_interval(buf, DatumGetIntervalP(value)); break;
 		case VK_ARRAY: write_array(buf, ct, value, opts); break;
 		case VK_ENUM:
+		case VK_TSVECTOR:
 		case VK_OTHER:
 			write_via_output(buf, ct, value);
 			break;
@@ -637,7 +773,8 @@ column_type_write(StringInfo buf, const ColumnType *ct, Datum value, const Decod
  * converters' fallback, i.e. the type's zero.
  */
 void
-column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOptions *opts)
+column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOptions *opts,
+					   bool as_default)
 {
 	switch (ct->kind)
 	{
@@ -648,16 +785,37 @@ column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOption
 			if (opts->decimal_mode == DECIMAL_DOUBLE)
 				json_append_lit(buf, "0.0");
 			else if (opts->decimal_mode == DECIMAL_STRING)
-				json_append_lit(buf, "\"0\"");
+			{
+				/* zero at the column's scale: "0.00" */
+				json_append_lit(buf, "\"0");
+				if (ct->scale > 0)
+				{
+					appendStringInfoChar(buf, '.');
+					for (int i = 0; i < ct->scale; i++)
+						appendStringInfoChar(buf, '0');
+				}
+				appendStringInfoChar(buf, '"');
+			}
 			else if (ct->scale >= 0)
 				json_append_lit(buf, "\"AA==\"");
 			else
 				json_append_lit(buf, "{\"scale\":0,\"value\":\"AA==\"}");
 			break;
 		case VK_BYTEA: write_binary(buf, (const unsigned char *) "", 0, opts); break;
-		case VK_TIMESTAMPTZ: write_timestamptz(buf, ct, -UNIX_EPOCH_OFFSET_US); break;
+		case VK_TIMESTAMPTZ:
+			/* a schema default keeps the column's digits, a before image does not */
+			if (as_default)
+				write_timestamptz(buf, ct, -UNIX_EPOCH_OFFSET_US);
+			else
+				json_append_lit(buf, "\"1970-01-01T00:00:00Z\"");
+			break;
 		case VK_TIMETZ: json_append_lit(buf, "\"00:00:00Z\""); break;
 		case VK_ARRAY: json_append_lit(buf, "[]"); break;
+		case VK_MONEY: write_money(buf, 0, opts); break;
+		case VK_BITS: json_append_lit(buf, "\"\""); break;
+		case VK_POINT: json_append_lit(buf, "null"); break;
+		case VK_XML:
+		case VK_TSVECTOR:
 		case VK_TEXT:
 		case VK_NAME:
 		case VK_CHAR:
@@ -673,9 +831,12 @@ column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOption
 void
 column_type_write_unavailable(StringInfo buf, const ColumnType *ct, const DecoderOptions *opts)
 {
-	if (ct->kind == VK_BYTEA)
-		write_binary(buf, (const unsigned char *) UNAVAILABLE_VALUE,
-					 sizeof(UNAVAILABLE_VALUE) - 1, opts);
+	/* per binary mode exactly as Debezium does it, odd as base64's null is */
+	if (ct->kind == VK_BYTEA && opts->binary_mode == BINARY_BYTES)
+		json_append_base64(buf, (const unsigned char *) UNAVAILABLE_VALUE,
+						   sizeof(UNAVAILABLE_VALUE) - 1, false);
+	else if (ct->kind == VK_BYTEA && opts->binary_mode != BINARY_HEX)
+		json_append_lit(buf, "null");
 	else if (ct->kind == VK_ARRAY)
 	{
 		appendStringInfoChar(buf, '[');

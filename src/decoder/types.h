@@ -35,6 +35,11 @@ typedef enum ValueKind
 	VK_ENUM,
 	VK_INTERVAL,
 	VK_ARRAY,
+	VK_MONEY,
+	VK_BITS,
+	VK_POINT,
+	VK_XML,
+	VK_TSVECTOR,
 	VK_OTHER					/* any other type: its text output as a string */
 } ValueKind;
 
@@ -56,12 +61,13 @@ typedef struct ColumnType
 	char	   *schema_tail;	/* [,"name":…,"version":1][,"parameters":…] */
 } ColumnType;
 
+extern bool column_type_omitted(Oid typid);
 extern void column_type_init(ColumnType *ct, Oid typid, int32 typmod,
 							 const DecoderOptions *opts);
 extern void column_type_write(StringInfo buf, const ColumnType *ct, Datum value,
 							  const DecoderOptions *opts);
 extern void column_type_write_zero(StringInfo buf, const ColumnType *ct,
-								   const DecoderOptions *opts);
+								   const DecoderOptions *opts, bool as_default);
 extern void column_type_write_unavailable(StringInfo buf, const ColumnType *ct,
 										  const DecoderOptions *opts);
 extern void column_type_write_schema(StringInfo buf, const ColumnType *ct, bool optional);
