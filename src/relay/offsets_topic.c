@@ -169,5 +169,5 @@ offsets_topic_write(XLogRecPtr end_lsn)
 	value = psprintf("{\"slot\":\"%s\",\"end_lsn\":" UINT64_FORMAT "}",
 					 relay_slot_name, (uint64) end_lsn);
 	return producer_send(topic, strlen(topic), relay_slot_name, strlen(relay_slot_name),
-						 value, strlen(value), ACK_UNTRACKED) == PRODUCE_OK;
+						 value, strlen(value), NULL, ACK_UNTRACKED) == PRODUCE_OK;
 }

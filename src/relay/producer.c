@@ -279,22 +279,32 @@ producer_is_open(void)
 
 ProduceResult
 producer_send(const char *topic, int topic_len, const char *key, int key_len,
-			  const char *value, int value_len, uint64 seq)
+			  const char *value, int value_len, const char *id_header, uint64 seq)
 {
 	char		name[512];
 	rd_kafka_resp_err_t e;
+	rd_kafka_headers_t *headers = NULL;
 
 	if (topic_len >= (int) sizeof(name))
 		topic_len = sizeof(name) - 1;
 	memcpy(name, topic, topic_len);
 	name[topic_len] = '\0';
+	if (id_header)
+	{
+		headers = rd_kafka_headers_new(1);
+		rd_kafka_header_add(headers, "id", -1, id_header, -1);
+	}
 	e = rd_kafka_producev(rk,
 						  RD_KAFKA_V_TOPIC(name),
 						  RD_KAFKA_V_KEY(unconstify(char *, key), key ? key_len : 0),
 						  RD_KAFKA_V_VALUE(unconstify(char *, value), value ? value_len : 0),
 						  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 						  RD_KAFKA_V_OPAQUE((void *) (uintptr_t) seq),
+						  RD_KAFKA_V_HEADERS(headers),
 						  RD_KAFKA_V_END);
+	/* On success the message owns the headers; on failure they are ours. */
+	if (e != RD_KAFKA_RESP_ERR_NO_ERROR && headers)
+		rd_kafka_headers_destroy(headers);
 	if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
 		return PRODUCE_OK;
 	if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)

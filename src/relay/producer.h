@@ -28,7 +28,7 @@ extern bool producer_is_open(void);
 extern ProduceResult producer_send(const char *topic, int topic_len,
 								   const char *key, int key_len,
 								   const char *value, int value_len,
-								   uint64 seq);
+								   const char *id_header, uint64 seq);
 extern void producer_poll(int timeout_ms);
 extern bool producer_flush(int timeout_ms);
 

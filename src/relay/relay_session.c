@@ -28,6 +28,7 @@
 #include "relay/ack_tracker.h"
 #include "relay/lag_monitor.h"
 #include "relay/offsets_topic.h"
+#include "relay/outbox_router.h"
 #include "relay/producer.h"
 #include "relay/relay_session.h"
 #include "relay/relay_settings.h"
@@ -155,11 +156,13 @@ commit_kafka_txn(void)
 	RELAY_STATUS_UPDATE(relay_status->batches++);
 }
 
+static void produce(const char *topic, int topic_len, const char *key, int key_len,
+					const char *value, int value_len, const char *id_header);
+static void route_outbox(const DecoderRecord *r);
+
 static void
 relay_sink(LogicalDecodingContext *ctx, const DecoderRecord *r, void *arg)
 {
-	uint64		seq;
-
 	if (session.abandon)
 		return;
 	if (r->kind == DECODER_RECORD_TXN_END)
@@ -175,11 +178,43 @@ relay_sink(LogicalDecodingContext *ctx, const DecoderRecord *r, void *arg)
 		if (!session.in_kafka_txn && !begin_kafka_txn())
 			return;
 	}
-	seq = ack_tracker_add_event(&session.tracker);
+	if (outbox_router_matches(r))
+	{
+		route_outbox(r);
+		return;
+	}
+	produce(r->topic, r->topic_len, r->key, r->key_len, r->value, r->value_len, NULL);
+}
+
+/* An outbox insert goes out routed; other outbox changes are dropped. */
+static void
+route_outbox(const DecoderRecord *r)
+{
+	OutboxEvent ev;
+
+	if (!outbox_router_route(r, &ev))
+		return;
+	produce(ev.topic, strlen(ev.topic), ev.key, strlen(ev.key),
+			ev.value, ev.value ? strlen(ev.value) : 0, ev.id);
+	pfree(ev.topic);
+	pfree(ev.key);
+	if (ev.value)
+		pfree(ev.value);
+	if (ev.id)
+		pfree(ev.id);
+}
+
+/* Produce one event of the current transaction, waiting for queue room. */
+static void
+produce(const char *topic, int topic_len, const char *key, int key_len,
+		const char *value, int value_len, const char *id_header)
+{
+	uint64		seq = ack_tracker_add_event(&session.tracker);
+
 	for (;;)
 	{
-		switch (producer_send(r->topic, r->topic_len, r->key, r->key_len,
-							  r->value, r->value_len, seq))
+		switch (producer_send(topic, topic_len, key, key_len,
+							  value, value_len, id_header, seq))
 		{
 			case PRODUCE_OK:
 				if (++session.step_events >= (uint64) relay_batch_max_events)
@@ -262,6 +297,7 @@ start_decoding(void)
 		if (s != SESSION_OPEN)
 			return s;
 	}
+	outbox_router_configure();
 	decoder_record_sink = relay_sink;
 	decoder_record_sink_arg = &session;
 	slot_stream_start(decoder_options());
@@ -403,7 +439,7 @@ heartbeat(void)
 	snprintf(value, sizeof(value), "{\"ts_ms\":" INT64_FORMAT "}",
 			 (int64) (now / 1000 + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000));
 	(void) producer_send(topic, strlen(topic), key, strlen(key), value, strlen(value),
-						 ACK_UNTRACKED);
+						 NULL, ACK_UNTRACKED);
 }
 
 bool

@@ -25,6 +25,7 @@ char	   *relay_decoder_options = NULL;
 char	   *relay_kafka_properties = NULL;
 char	   *relay_kafka_secret_properties = NULL;
 char	   *relay_compression = NULL;
+char	   *relay_outbox_table = NULL;
 int			relay_delivery_mode = RELAY_AT_LEAST_ONCE;
 int			relay_batch_max_events = 10000;
 int			relay_queue_max_messages = 100000;
@@ -89,6 +90,9 @@ relay_define_settings(void)
 	define_string("pub_backoffice.compression",
 				  "Compression codec of produced batches (none, gzip, snappy, lz4, zstd).",
 				  &relay_compression, "lz4", 0);
+	define_string("pub_backoffice.outbox_table",
+				  "schema.table whose inserts are routed like Debezium's outbox event router; empty turns routing off.",
+				  &relay_outbox_table, "pub.outbox", 0);
 	DefineCustomEnumVariable("pub_backoffice.delivery_mode",
 							 "at_least_once, or exactly_once with Kafka transactions.",
 							 NULL, &relay_delivery_mode, RELAY_AT_LEAST_ONCE,

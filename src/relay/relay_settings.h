@@ -22,6 +22,7 @@ extern char *relay_decoder_options;
 extern char *relay_kafka_properties;
 extern char *relay_kafka_secret_properties;
 extern char *relay_compression;
+extern char *relay_outbox_table;
 extern int	relay_delivery_mode;
 extern int	relay_batch_max_events;
 extern int	relay_queue_max_messages;

@@ -30,8 +30,8 @@ PGDLLEXPORT void relay_worker_main(Datum arg);
 static char *
 session_settings(void)
 {
-	return psprintf("%s|%s|%s|%s|%s|%s|%s|%d|%d|%d",
-					relay_brokers, relay_topic_prefix, relay_table_include_list,
+	return psprintf("%s|%s|%s|%s|%s|%s|%s|%s|%d|%d|%d",
+					relay_brokers, relay_topic_prefix, relay_table_include_list, relay_outbox_table,
 					relay_decoder_options, relay_kafka_properties,
 					relay_kafka_secret_properties, relay_compression,
 					relay_delivery_mode, relay_queue_max_messages, relay_queue_max_kbytes);
