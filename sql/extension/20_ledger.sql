@@ -150,21 +150,17 @@ CREATE TRIGGER accounting_period_append_only BEFORE UPDATE OR DELETE OR TRUNCATE
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
 COMMENT ON TRIGGER accounting_period_append_only ON pub.accounting_period IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.accounting_period is append-only';
 
--- The closed period covering a date, if any.
-CREATE FUNCTION pub.closed_period_on(p_venue bigint, p_on date) RETURNS pub.accounting_period
-LANGUAGE sql STABLE SET search_path = pub, pg_catalog AS $$
-    SELECT * FROM pub.accounting_period
-     WHERE venue_id = p_venue AND period_end >= p_on AND period_start <= p_on
-     LIMIT 1
-$$;
-COMMENT ON FUNCTION pub.closed_period_on(bigint, date) IS 'The closed accounting period of a venue covering a date (null when open)';
-
 CREATE FUNCTION pub.journal_entry_check_period() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
 DECLARE
     p pub.accounting_period;
 BEGIN
-    p := pub.closed_period_on(NEW.venue_id, NEW.entry_date);
+    -- A query of the trigger's own, not a SQL function: PL/pgSQL keeps its
+    -- plan, where a non-inlined SQL function is parsed and planned again in
+    -- every transaction (one per sale).
+    SELECT * INTO p FROM pub.accounting_period
+     WHERE venue_id = NEW.venue_id AND period_end >= NEW.entry_date AND period_start <= NEW.entry_date
+     LIMIT 1;
     IF p.id IS NOT NULL THEN
         RAISE EXCEPTION 'entry_date % falls in closed accounting period % to % of venue %',
               NEW.entry_date, p.period_start, p.period_end, NEW.venue_id
