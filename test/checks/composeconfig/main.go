@@ -44,6 +44,9 @@ func load(opts *cli.ProjectOptions) error {
 			from = fmt.Sprintf("%s (built from %s, %s)", svc.Image, svc.Build.Context, svc.Build.Dockerfile)
 		}
 		fmt.Printf("service %s: %s\n", name, from)
+		if len(svc.Command) > 0 {
+			fmt.Printf("    command: %q\n", []string(svc.Command))
+		}
 	}
 	fmt.Printf("project %s: %d services, %d volumes\n", project.Name, len(names), len(project.Volumes))
 	return nil
