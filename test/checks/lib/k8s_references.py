@@ -32,10 +32,18 @@ def topic_errors(docs):
     tables = [t for t in settings.get("table_include_list", "").split(",") if t]
     if not tables:
         return ["postgresql.conf: pub_backoffice.table_include_list is empty, so topics cannot be declared"]
-    needed = [f"{prefix}.{t}" for t in tables]
+    outbox = settings.get("outbox_table", "pub.outbox")
+    needed = [f"{prefix}.{t}" for t in tables if t != outbox]
     if settings.get("heartbeat_interval", "0") not in ("0", "0s", "0ms"):
         needed.append(f"__debezium-heartbeat.{prefix}")
+    if settings.get("delivery_mode") == "exactly_once":
+        needed.append(f"__pub_backoffice-offsets.{prefix}")
     errors = [f"no KafkaTopic for {t}" for t in needed if t not in topics]
+    if outbox in tables:   # routed by aggregatetype: at least one such topic
+        events = [t for t in topics if t.startswith(f"{prefix}.outbox.event.")]
+        needed += events
+        if not events:
+            errors.append(f"{outbox} is captured but no KafkaTopic {prefix}.outbox.event.<aggregatetype> exists")
     writes = [a["resource"] for d in docs if d["kind"] == "KafkaUser"
               for a in d["spec"]["authorization"]["acls"]
               if a["resource"]["type"] == "topic" and "Write" in a["operations"]]
