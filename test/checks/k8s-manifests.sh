@@ -25,6 +25,22 @@ validate "$rendered"
 log "cross-references in the rendered output"
 python3 "$checks_dir/lib/k8s_references.py" "$rendered"
 
+log "a broken reference must fail"
+unreferenced() {   # $1: python statement editing the list of documents, docs
+    python3 -c '
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[2])) if d]
+exec(sys.argv[1])
+yaml.safe_dump_all(docs, sys.stdout)' "$1" "$rendered" >"$rendered.broken"
+    if python3 "$checks_dir/lib/k8s_references.py" "$rendered.broken"; then
+        echo "NOT rejected after: $1"; exit 1
+    fi
+}
+trap 'rm -f "$rendered" "$rendered.broken"' EXIT
+unreferenced 'docs = [d for d in docs if d["metadata"]["name"] != "pub.pub.sale-line"]'
+unreferenced 'next(d for d in docs if d["kind"] == "StatefulSet")["spec"]["template"]["spec"]["volumes"][0]["configMap"]["name"] = "gone"'
+unreferenced 'next(d for d in docs if d["kind"] == "KafkaUser")["spec"]["authorization"]["acls"][0]["resource"]["name"] = "other."'
+
 log "a broken manifest must fail"
 broken() {   # $1: kind, $2: python statement editing that document, d
     local out

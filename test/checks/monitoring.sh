@@ -8,7 +8,7 @@
 # rule and a faulty query are rejected, every run.
 source "$(dirname "$0")/lib/tools.bash"
 py_tools
-promrules=$(promrules_bin)
+promrules=$(go_tool_bin promrules)
 cd "$repo_dir/k8s/monitoring"
 "$promrules" alerts.yaml
 log "alert rules unit tests: scenarios of metric series, alerts expected to fire"

@@ -11,11 +11,11 @@ mkdir -p "$cache/bin"
 # Go downloads land in the cache too, whichever toolchain runs.
 export GOMODCACHE="$cache/gomod" GOFLAGS=-modcacherw GOTOOLCHAIN=local
 
-# Versions (bump here, nowhere else).
+# Versions.  Also pinned: Python packages in ../requirements.txt, Go modules
+# in ../promrules/go.mod and ../composeconfig/go.mod.
 KUSTOMIZE_VERSION=v5.8.0            # v5.8.3 wants Go 1.27
-COMPOSE_GO_VERSION=v2.16.2          # ships schema/compose-spec.json
 STRIMZI_VERSION=1.2.0               # io.strimzi:api + crd-generator on Maven Central
-GO_TOOLCHAIN=go1.26.7               # only used when the machine has no Go >= 1.24
+GO_MIN=1.26.7                       # what promrules' Prometheus module needs
 
 log() { echo "[$(basename "$0" .sh)] $*" >&2; }
 
@@ -35,19 +35,22 @@ py_tools() {
     export PATH="$cache/py/bin:$PATH"
 }
 
-# A Go toolchain new enough for the pinned tools: the machine's, or else the
+# A Go toolchain new enough for the pinned tools (GO_MIN): the machine's, or else the
 # official toolchain module (golang.org/toolchain) from the Go module proxy,
 # bootstrapped with Debian's golang-go.
 go_cmd() {
     local go
     go=$(command -v go || ls /usr/local/go/bin/go 2>/dev/null || true)
     if [ -z "$go" ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go >/dev/null
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go >/dev/null
         go=$(command -v go)
     fi
-    if ! "$go" version | grep -Eq 'go1\.(2[4-9]|[3-9][0-9])'; then
-        local mod=golang.org/toolchain@v0.0.1-$GO_TOOLCHAIN.linux-amd64
+    local have; have=$("$go" env GOVERSION | sed 's/^go//')
+    if [ "$(printf '%s\n' "$GO_MIN" "$have" | sort -V | head -1)" != "$GO_MIN" ]; then
+        local mod=golang.org/toolchain@v0.0.1-go$GO_MIN.linux-amd64
         "$go" mod download "$mod" >&2
+        # module zips keep no file modes: make the toolchain's programs runnable
+        chmod -R +x "$cache/gomod/$mod/bin" "$cache/gomod/$mod/pkg/tool"
         go="$cache/gomod/$mod/bin/go"
     fi
     echo "$go"
@@ -64,25 +67,29 @@ kustomize_bin() {
     echo "$bin"
 }
 
-# Prometheus' rule-file parser (the one `promtool check rules` uses), built
-# from test/checks/promrules (pinned in its go.mod / go.sum).  The same folder
-# holds the alert rules' unit tests (alerts_test.go, run with go test).
-promrules_bin() {
+# A small Go program of ours under test/checks/NAME (pinned by its go.mod and
+# go.sum), built once per version of its sources:
+#   promrules      Prometheus' rule-file parser (what `promtool check rules`
+#                  runs); the same folder holds the alert rules' unit tests
+#   composeconfig  compose-go's loader (what `docker compose config` runs)
+go_tool_bin() {
     local sum bin
-    sum=$(cat "$checks_dir"/promrules/{go.mod,go.sum,main.go} | sha1sum | cut -c1-12)
-    bin="$cache/bin/promrules-$sum"
+    sum=$(cat "$checks_dir/$1"/go.mod "$checks_dir/$1"/go.sum "$checks_dir/$1"/*.go | sha1sum | cut -c1-12)
+    bin="$cache/bin/$1-$sum"
     if [ ! -x "$bin" ]; then
-        log "building the Prometheus rule checker from the Go module proxy"
+        log "building $1 from the Go module proxy"
         local go; go=$(go_cmd)
-        (cd "$checks_dir/promrules" && "$go" build -o "$bin" .)
+        (cd "$checks_dir/$1" && "$go" build -o "$bin" .)
     fi
     echo "$bin"
 }
 
+# The Compose Specification's JSON schema, as shipped in the compose-go
+# module at the version test/checks/composeconfig/go.mod pins.
 compose_schema() {
     local go dir
     go=$(go_cmd)
-    dir=$("$go" mod download -json "github.com/compose-spec/compose-go/v2@$COMPOSE_GO_VERSION" |
+    dir=$(cd "$checks_dir/composeconfig" && "$go" mod download -json github.com/compose-spec/compose-go/v2 |
           python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
     echo "$dir/schema/compose-spec.json"
 }
