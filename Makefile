@@ -22,6 +22,8 @@ REGRESS      = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --dbname=contrib_regression $(PBO_REGRESS_CONN)
 
 PKG_DEPS    = rdkafka json-c
+# -Wextra, less two warnings PostgreSQL's own headers (ilist.h, bufpage.h) and
+# its callback signatures (unused arguments) set off; everything else is an error.
 PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags $(PKG_DEPS) 2>/dev/null) \
               -Wall -Wextra -Werror -Wno-unused-parameter \
               -Wno-missing-field-initializers -Wno-sign-compare
