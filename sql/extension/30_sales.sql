@@ -67,8 +67,8 @@ CREATE TRIGGER sale_payment_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON p
 COMMENT ON TRIGGER sale_payment_append_only ON pub.sale_payment IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale_payment is append-only';
 
 -- Posts one sale (called by the deferred trigger; a no-op when posted).
--- Three statements on the good path: read and check, move stock, post the
--- entry with its lines and the event.
+-- Two statements on the good path: read and check; then move stock and post
+-- the entry with its lines and the event.
 -- No SET clause of its own: it runs only inside sale_post_trigger, which
 -- fixes search_path, and one GUC save/restore per sale is saved.
 CREATE FUNCTION pub.post_sale(p_sale bigint) RETURNS bigint
@@ -121,23 +121,11 @@ BEGIN
             USING ERRCODE = 'check_violation';
     END IF;
 
-    -- Stock through recipes, rows locked in item order.  A refund leaves the
-    -- poured stock used; a void puts it back.
-    IF s.kind <> 'refund' THEN
-        WITH use AS (
-            SELECT r.stock_item_id, sum(l.quantity * r.quantity) AS q
-              FROM pub.sale_line l JOIN pub.recipe_line r ON r.product_id = l.product_id
-             WHERE l.sale_id = p_sale GROUP BY r.stock_item_id
-        ), lk AS (
-            SELECT sl.stock_item_id, sl.avg_cost FROM pub.stock_level sl
-             WHERE sl.stock_item_id IN (SELECT stock_item_id FROM use)
-             ORDER BY sl.stock_item_id FOR UPDATE
-        )
-        INSERT INTO pub.stock_movement (venue_id, stock_item_id, kind, quantity, unit_cost, source_id, moved_on)
-        SELECT s.venue_id, use.stock_item_id, s.kind, -sgn * use.q, lk.avg_cost, p_sale, s.d
-          FROM use JOIN lk USING (stock_item_id) ORDER BY use.stock_item_id;
-    END IF;
-
+    -- One statement posts the rest: stock through recipes (level rows locked
+    -- in item order; a refund leaves the poured stock used, a void puts it
+    -- back), the entry with its lines, and the event.  Stock use is worked
+    -- out once, per category and item, for both the movements and the cost
+    -- of goods (exact numeric: the same sums as line by line).
     WITH entry AS (
         INSERT INTO pub.journal_entry (venue_id, entry_date, source, source_id, idempotency_key, memo)
         VALUES (s.venue_id, s.d, 'sale', p_sale, 'sale:' || p_sale, s.kind || ' ' || s.idempotency_key)
@@ -149,6 +137,23 @@ BEGIN
           JOIN pub.vat_rate r ON r.country = s.country AND r.tax_class = p.tax_class
                              AND r.valid_from <= s.d AND (r.valid_to IS NULL OR r.valid_to >= s.d)
          WHERE l.sale_id = p_sale
+    ), use AS (
+        SELECT ln.category, r.stock_item_id, sum(ln.quantity * r.quantity) AS q
+          FROM ln JOIN pub.recipe_line r ON r.product_id = ln.product_id
+         WHERE s.kind <> 'refund'
+         GROUP BY ln.category, r.stock_item_id
+    ), lk AS (
+        SELECT sl.stock_item_id, sl.avg_cost FROM pub.stock_level sl
+         WHERE sl.stock_item_id IN (SELECT stock_item_id FROM use)
+         ORDER BY sl.stock_item_id FOR UPDATE
+    ), moves AS (
+        INSERT INTO pub.stock_movement (venue_id, stock_item_id, kind, quantity, unit_cost, source_id, moved_on)
+        SELECT s.venue_id, use.stock_item_id, s.kind, -sgn * sum(use.q), lk.avg_cost, p_sale, s.d
+          FROM use JOIN lk USING (stock_item_id)
+         GROUP BY use.stock_item_id, lk.avg_cost ORDER BY use.stock_item_id
+    ), cogs AS (
+        SELECT use.category, round(sum(use.q * lk.avg_cost), 2) AS c
+          FROM use JOIN lk USING (stock_item_id) GROUP BY use.category
     ), by_rate AS (          -- VAT rounded once per document and rate
         SELECT rate, sum(g) AS g, pub.round_vat(sum(vf), s.rounding_rule) AS v FROM ln GROUP BY rate
     ), by_cat AS (           -- net by category; the rounding cent goes to the largest
@@ -158,13 +163,6 @@ BEGIN
                       THEN (br.g - br.v) - sum(round(c.g - c.vf, 2)) OVER (PARTITION BY c.rate) ELSE 0 END AS net
           FROM (SELECT category, rate, sum(g) AS g, sum(vf) AS vf FROM ln GROUP BY category, rate) c
           JOIN by_rate br USING (rate)
-    ), cogs AS (
-        SELECT p.category, round(sum(l.quantity * r.quantity * sl.avg_cost), 2) AS c
-          FROM pub.sale_line l JOIN pub.product p ON p.id = l.product_id
-          JOIN pub.recipe_line r ON r.product_id = l.product_id
-          JOIN pub.stock_level sl ON sl.stock_item_id = r.stock_item_id
-         WHERE l.sale_id = p_sale AND s.kind <> 'refund'
-         GROUP BY p.category
     ), amounts (role, category, amount, rate) AS (   -- signed: debit > 0, credit < 0
         SELECT method, NULL::text, sgn * amount, NULL::numeric FROM pub.sale_payment WHERE sale_id = p_sale
         UNION ALL SELECT 'revenue', category, -sgn * sum(net), NULL FROM by_cat GROUP BY category

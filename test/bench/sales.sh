@@ -3,7 +3,8 @@
 # into the same tables with the user triggers disabled (foreign keys and
 # indexes stay).  pgbench, 4 clients, 3-line sales.
 #   BENCH_SECONDS (default 15), BENCH_CLIENTS (4), BENCH_VENUES (4: one per
-#   client, a chain; 1: every till on the same products).
+#   client, a chain; 1: every till on the same products), BENCH_KEEP=1 keeps
+#   the database for test/bench/sale_cpu.py.
 # Needs a running server: PGHOST/PGPORT/PGUSER, or a cluster from
 # test/pg_cluster.sh (PBO_PORT, PG_CONFIG).  Uses database bench_sales.
 set -euo pipefail
@@ -41,4 +42,4 @@ echo "sales/s with every trigger (plain INSERTs): $full"
 echo "sales/s through pub.record_sale:            $func"
 echo "sales/s bare inserts, triggers disabled:    $bare"
 awk -v f="$full" -v b="$bare" 'BEGIN { printf "cost ratio (bare / full): %.2fx\n", b / f }'
-psql -X -q -d postgres -c "DROP DATABASE $db"
+[ "${BENCH_KEEP:-0}" = 1 ] || psql -X -q -d postgres -c "DROP DATABASE $db"
