@@ -454,10 +454,7 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 		tctx = &standalone;
 	}
 	else
-	{
-		state->txn.had_changes = true;
 		ensure_begin_sent(ctx, txn, lsn);
-	}
 	ev.txn = tctx;
 	emit(ctx, state->message_topic, render_message_key, render_message, &ev,
 		 transactional ? txn->xid : InvalidTransactionId,

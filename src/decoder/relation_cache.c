@@ -56,10 +56,24 @@ invalidate_all(Datum arg, int cacheid, uint32 hashvalue)
 	invalidate_relation(arg, InvalidOid);
 }
 
+/*
+ * The decoding context's memory goes away on error as well as at shutdown;
+ * the invalidation callbacks, registered for the life of the backend, must
+ * then find no cache rather than freed memory.
+ */
+static void
+forget_cache(void *arg)
+{
+	relation_hash = NULL;
+	cache_cxt = NULL;
+	cache_opts = NULL;
+}
+
 void
 relation_cache_init(MemoryContext parent, const DecoderOptions *opts)
 {
 	HASHCTL		ctl;
+	MemoryContextCallback *forget = MemoryContextAllocZero(parent, sizeof(MemoryContextCallback));
 
 	cache_cxt = AllocSetContextCreate(parent, "pub_backoffice relation cache",
 									  ALLOCSET_DEFAULT_SIZES);
@@ -69,6 +83,8 @@ relation_cache_init(MemoryContext parent, const DecoderOptions *opts)
 	relation_hash = hash_create("pub_backoffice relations", 64, &ctl,
 								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	cache_opts = opts;
+	forget->func = forget_cache;
+	MemoryContextRegisterResetCallback(parent, forget);
 	/* callbacks cannot be unregistered: register once per backend */
 	if (!callbacks_registered)
 	{
@@ -81,11 +97,9 @@ relation_cache_init(MemoryContext parent, const DecoderOptions *opts)
 void
 relation_cache_destroy(void)
 {
-	relation_hash = NULL;
-	cache_opts = NULL;
 	if (cache_cxt)
 		MemoryContextDelete(cache_cxt);
-	cache_cxt = NULL;
+	forget_cache(NULL);
 }
 
 /* Topic names allow [A-Za-z0-9._-]; Debezium replaces anything else with '_'. */
@@ -101,7 +115,34 @@ topic_name(const char *prefix, const char *schema, const char *table)
 }
 
 /*
- * The column's DEFAULT as Debezium puts it in the field schema: a constant
+ * A literal, possibly cast: the only defaults Debezium parses.  Checking the
+ * shape first also keeps user functions from running inside decoding.
+ */
+static bool
+is_literal(Node *node)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Const))
+		return true;
+	if (IsA(node, RelabelType))
+		return is_literal((Node *) ((RelabelType *) node)->arg);
+	if (IsA(node, CoerceViaIO))
+		return is_literal((Node *) ((CoerceViaIO *) node)->arg);
+	if (IsA(node, FuncExpr) && ((FuncExpr *) node)->funcformat != COERCE_EXPLICIT_CALL)
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((FuncExpr *) node)->args)
+			if (!is_literal(lfirst(lc)))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The column's DEFAULT as Debezium puts it in the field schema: a literal
  * rendered like a value of the column; any other expression (nextval(),
  * now()) as the type's zero.  Debezium gives none for unconstrained numeric
  * in precise mode, bytea and arrays.
@@ -119,9 +160,9 @@ column_default_json(Relation rel, Form_pg_attribute att, const ColumnType *type)
 	expr = build_column_default(rel, att->attnum);
 	if (expr == NULL)
 		return NULL;
-	expr = eval_const_expressions(NULL, expr);
+	expr = is_literal(expr) ? eval_const_expressions(NULL, expr) : NULL;
 	initStringInfo(&buf);
-	if (IsA(expr, Const))
+	if (expr && IsA(expr, Const))
 	{
 		Const	   *c = (Const *) expr;
 

@@ -11,8 +11,6 @@
  */
 #include "postgres.h"
 
-#include <math.h>
-
 #include "access/htup_details.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
@@ -472,7 +470,11 @@ append_time_of_day(StringInfo buf, int64 us, int width)
 	{
 		appendStringInfoChar(buf, '.');
 		if (width <= 6)
-			append_padded(buf, frac / (int) pow(10, 6 - width), width);
+		{
+			static const int divisor[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
+
+			append_padded(buf, frac / divisor[width], width);
+		}
 		else
 		{
 			append_padded(buf, frac, 6);

@@ -4,7 +4,8 @@
  *
  * JsonConverter serializes with Jackson: strings escape only '"', '\\' and
  * control characters (\uXXXX in upper-case hex, short forms for \b \t \n
- * \f \r); floating point numbers use Java's Float/Double.toString layout
+ * \f \r) and characters beyond the BMP (as UTF-16 surrogate pairs, since
+ * Java strings are UTF-16); floating point numbers use Java's Float/Double.toString layout
  * ("1.0", "1.0E10", "1.0E-4"), and NaN/Infinity are quoted strings; bytes are
  * standard base64 with padding.  Matching these rules is what lets a consumer
  * not tell our events from Debezium's.
@@ -31,6 +32,26 @@ static const char escape_table[128] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\\', 0, 0, 0,
 };
 
+/*
+ * A character beyond the Basic Multilingual Plane (a 4-byte UTF-8 sequence)
+ * as Jackson writes it: an escaped UTF-16 surrogate pair, upper-case hex.
+ */
+static void
+append_surrogate_pair(StringInfo buf, const unsigned char *p)
+{
+	uint32		cp = ((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) |
+		((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+	uint32		units[2] = {0xD800 + ((cp - 0x10000) >> 10), 0xDC00 + ((cp - 0x10000) & 0x3FF)};
+
+	for (int i = 0; i < 2; i++)
+	{
+		char		u[6] = {'\\', 'u', hex_upper[units[i] >> 12], hex_upper[(units[i] >> 8) & 15],
+		hex_upper[(units[i] >> 4) & 15], hex_upper[units[i] & 15]};
+
+		appendBinaryStringInfo(buf, u, 6);
+	}
+}
+
 /* Append the escaped body of a string, without the surrounding quotes. */
 void
 json_append_escaped(StringInfo buf, const char *s, int len)
@@ -42,6 +63,15 @@ json_append_escaped(StringInfo buf, const char *s, int len)
 		unsigned char c = (unsigned char) s[i];
 		char		esc;
 
+		if (c >= 0xF0 && i + 3 < len)
+		{
+			if (i > start)
+				appendBinaryStringInfo(buf, s + start, i - start);
+			append_surrogate_pair(buf, (const unsigned char *) s + i);
+			i += 3;
+			start = i + 1;
+			continue;
+		}
 		if (c >= 128 || (esc = escape_table[c]) == 0)
 			continue;
 		if (i > start)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make bench`: build and install, start a throwaway cluster of its own, run
+# every benchmark test/bench/*.py (each prints its own side-by-side table),
+# stop the cluster.  PBO_PORT chooses the port (default 54339),
+# PBO_BENCHES="decode" runs a subset.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash test/deps.sh
+make -s >/dev/null && make -s install >/dev/null
+export PBO_PORT=${PBO_PORT:-54339}
+export PBO_DIR=/tmp/pub_backoffice-bench-$PBO_PORT
+eval "export $(bash test/pg_cluster.sh env)"
+bash test/pg_cluster.sh destroy
+trap 'bash test/pg_cluster.sh destroy' EXIT
+bash test/pg_cluster.sh start
+for bench in ${PBO_BENCHES:-$(basename -s .py test/bench/*.py)}; do
+    echo "== bench $bench"
+    python3 "test/bench/$bench.py"
+done
