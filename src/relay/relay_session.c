@@ -454,6 +454,11 @@ relay_session_step(void)
 
 	if (!session.decoding)
 		return false;
+	if (relay_status->inject_fatal_error)
+	{
+		RELAY_STATUS_UPDATE(relay_status->inject_fatal_error = false);
+		producer_inject_fatal_error();
+	}
 	producer_poll(0);
 	check_producer();
 	if (session.abandon)
