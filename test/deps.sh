@@ -28,5 +28,7 @@ if ! python3 -c 'import psycopg, confluent_kafka' 2>/dev/null; then
         python3 -m pip install -q --break-system-packages -r test/requirements.txt
 fi
 
-# The Kafka broker's jars (Maven Central) for the integration tests.
+# The Kafka brokers' jars (Maven Central) for the integration tests: 4.x by
+# default, 3.9 for SASL/SCRAM (librdkafka 2.0.2 cannot authenticate to 4.x).
 bash test/kafka/broker.sh fetch
+KAFKA_VERSION=3.9.1 bash test/kafka/broker.sh fetch

@@ -36,5 +36,11 @@ LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'pub_relay_restart';
 COMMENT ON FUNCTION pub.relay_restart() IS
     'Stop and start the relay worker, e.g. to retry after fixing the brokers';
 
+CREATE FUNCTION pub.relay_inject_fatal_error() RETURNS boolean
+LANGUAGE c VOLATILE AS 'MODULE_PATHNAME', 'pub_relay_inject_fatal_error';
+COMMENT ON FUNCTION pub.relay_inject_fatal_error() IS
+    'For tests and drills: make the relay''s producer raise a fatal error (librdkafka''s fault injection); '
+    'the relay rebuilds it and resumes from the slot, losing nothing';
+
 REVOKE ALL ON FUNCTION pub.relay_status_row(), pub.relay_start(), pub.relay_stop(),
-    pub.relay_restart() FROM PUBLIC;
+    pub.relay_restart(), pub.relay_inject_fatal_error() FROM PUBLIC;

@@ -329,6 +329,14 @@ producer_poll(int timeout_ms)
 		relay_status_set_state(RELAY_WAITING_FOR_BROKER);
 }
 
+void
+producer_inject_fatal_error(void)
+{
+	if (rk != NULL)
+		(void) rd_kafka_test_fatal_error(rk, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+										 "injected by pub.relay_inject_fatal_error()");
+}
+
 bool
 producer_flush(int timeout_ms)
 {

@@ -30,6 +30,8 @@ extern ProduceResult producer_send(const char *topic, int topic_len,
 								   const char *value, int value_len,
 								   const char *id_header, uint64 seq);
 extern void producer_poll(int timeout_ms);
+/* librdkafka's own fault injection: raise a fatal error as a broker could. */
+extern void producer_inject_fatal_error(void);
 extern bool producer_flush(int timeout_ms);
 
 /* A fatal producer error (or a failed delivery); message in err. */

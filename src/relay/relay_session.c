@@ -109,7 +109,12 @@ static void
 wait_for_room(void)
 {
 	producer_poll(100);
-	confirm_acked(false, relay_slot_save_interval_ms);
+	/*
+	 * In exactly_once mode an acknowledged event may still belong to a Kafka
+	 * transaction that aborts: the slot moves only after the commit.
+	 */
+	if (!session.exactly_once)
+		confirm_acked(false, relay_slot_save_interval_ms);
 	check_producer();
 	if (ShutdownRequestPending)
 		session.abandon = session.yield = true;
@@ -449,6 +454,11 @@ relay_session_step(void)
 
 	if (!session.decoding)
 		return false;
+	if (relay_status->inject_fatal_error)
+	{
+		RELAY_STATUS_UPDATE(relay_status->inject_fatal_error = false);
+		producer_inject_fatal_error();
+	}
 	producer_poll(0);
 	check_producer();
 	if (session.abandon)
@@ -463,7 +473,11 @@ relay_session_step(void)
 	if (session.abandon)
 		return !ShutdownRequestPending;
 	if (session.exactly_once)
+	{
 		commit_kafka_txn();
+		if (session.abandon)
+			return true;		/* aborted: rewind without confirming */
+	}
 	else if (session.step_events > 0)
 		RELAY_STATUS_UPDATE(relay_status->batches++);
 	if (producer_acked_recently())
@@ -502,6 +516,9 @@ relay_session_close(void)
 				 errdetail("They will be sent again from the slot's confirmed position.")));
 	producer_poll(0);
 	session.abandon = false;
-	confirm_acked(false, 0);
+	if (session.exactly_once)
+		slot_stream_confirm(slot_stream_confirmed(), 0);	/* save what commits confirmed */
+	else
+		confirm_acked(false, 0);
 	stop_decoding();
 }

@@ -132,6 +132,7 @@ PG_FUNCTION_INFO_V1(pub_relay_status);
 PG_FUNCTION_INFO_V1(pub_relay_start);
 PG_FUNCTION_INFO_V1(pub_relay_stop);
 PG_FUNCTION_INFO_V1(pub_relay_restart);
+PG_FUNCTION_INFO_V1(pub_relay_inject_fatal_error);
 
 static Datum
 lsn_or_null(XLogRecPtr lsn, bool *isnull)
@@ -215,4 +216,13 @@ Datum
 pub_relay_restart(PG_FUNCTION_ARGS)
 {
 	return request(false, true);
+}
+
+/* For tests: the worker makes librdkafka raise a fatal producer error. */
+Datum
+pub_relay_inject_fatal_error(PG_FUNCTION_ARGS)
+{
+	require_shmem();
+	RELAY_STATUS_UPDATE(relay_status->inject_fatal_error = true);
+	PG_RETURN_BOOL(true);
 }

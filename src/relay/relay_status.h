@@ -33,6 +33,7 @@ typedef struct RelayStatus
 	/* control: written by SQL functions, read by the launcher */
 	bool		stop_requested;
 	uint32		restart_requests;
+	bool		inject_fatal_error; /* pub.relay_inject_fatal_error(), for tests */
 	Latch	   *launcher_latch;
 
 	/* written by the launcher and the worker */

@@ -26,20 +26,35 @@ def test_no_loss_on_broker_kill(relay):
     assert relay.status()["state"] == "streaming"
 
 
+def rss_anon_kb(pid):
+    """Private (non-shared) resident memory of a process."""
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("RssAnon:"))
+
+
 def test_no_loss_when_broker_arrives_late(relay):
+    """Also: while the broker is gone, the worker's memory stays bounded by
+    the producer queue, not by the backlog."""
     relay.kafka.kill()
     try:
-        start(relay)
+        start(relay, queue_max_messages="2000")
+        pid = relay.status()["pid"]
+        base = rss_anon_kb(pid)
         with connect() as c:
             history, doubtful = w.run(c, w.Workload(3, CHANGES, SMALL))
         time.sleep(3)
         s = relay.status()
         assert s["events_sent"] == 0
         assert s["lag_bytes"] > 0
+        growth_kb = rss_anon_kb(pid) - base
     finally:
         relay.kafka.start()
     assert doubtful is None
     check(relay, history)
+    backlog_kb = relay.status()["bytes_sent"] / 1024
+    print(f"worker grew {growth_kb} kB while a {backlog_kb:.0f} kB backlog waited")
+    assert growth_kb < 16 * 1024, f"worker grew {growth_kb} kB while the broker was gone"
+    assert backlog_kb > 3 * 16 * 1024, f"backlog {backlog_kb:.0f} kB is too small to tell"
 
 
 def test_no_loss_on_postgres_immediate_stop(relay):
@@ -49,3 +64,24 @@ def test_no_loss_on_postgres_immediate_stop(relay):
 def test_no_loss_on_worker_sigkill(relay):
     # at_least_once re-sends what the slot had not saved: allowed, checked.
     crash_mid_stream(relay, lambda: kill_worker(relay))
+
+
+def test_no_loss_on_fatal_producer_error(relay):
+    """A fatal producer error (as the idempotent producer raises on an
+    inconsistent sequence) tears the producer down; the relay resumes from
+    the slot and the view shows it happened."""
+    start(relay)
+    relay.wait_streaming()
+
+    def fatal():
+        relay.wait_sent(500)
+        with connect() as c:
+            c.execute("SELECT pub.relay_inject_fatal_error()")
+
+    with connect() as c:
+        history, doubtful = w.run(c, w.Workload(6, CHANGES, SMALL), fatal, 300, pause=0.002)
+    assert doubtful is None
+    check(relay, history)
+    s = relay.status()
+    assert s["retries"] >= 1 and "fatal Kafka producer error" in s["last_error"]
+    assert s["state"] == "streaming"

@@ -1,6 +1,8 @@
 """Operating the relay: bad settings give one log line and a state in the
 view instead of a crash loop; secrets stay out of logs and views; an idle
 slot keeps moving; lag past the threshold is warned about; start/stop."""
+import os
+import subprocess
 import time
 
 import psycopg
@@ -136,4 +138,35 @@ def test_stop_and_start_functions(relay):
     while time.time() < deadline and relay.status()["pid"] in (pid, None):
         time.sleep(0.2)
     assert relay.status()["pid"] not in (pid, None)
+    wait_state(relay, "streaming")
+
+
+def test_slot_busy_elsewhere_is_waited_for(relay):
+    """Another consumer holds the slot: the relay waits (one log line, state
+    waiting_for_slot) and takes the slot over once it is free."""
+    bindir = subprocess.run([os.environ.get("PG_CONFIG", "pg_config"), "--bindir"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    relay.configure(brokers="")
+    relay.restart_postgres()
+    with connect() as c:
+        c.execute("SELECT pg_create_logical_replication_slot(%s, 'pub_backoffice')", (relay.slot,))
+    holder = subprocess.Popen([os.path.join(bindir, "pg_recvlogical"), "-d", "postgres",
+                               "-S", relay.slot, "--start", "-f", "/dev/null"])
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            with connect() as c:
+                if c.execute("SELECT active FROM pg_replication_slots WHERE slot_name = %s",
+                             (relay.slot,)).fetchone()[0]:
+                    break
+            time.sleep(0.2)
+        relay.configure()
+        with connect() as c:
+            c.execute("SELECT pg_reload_conf()")
+        wait_state(relay, "waiting_for_slot")
+        time.sleep(4)
+        assert relay.log_since_start().count("is active in another process") == 1
+    finally:
+        holder.terminate()
+        holder.wait()
     wait_state(relay, "streaming")

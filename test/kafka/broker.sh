@@ -6,7 +6,9 @@
 #   KAFKA_DIR (default /tmp/pub_backoffice-kafka-$PBO_PORT) holds its data,
 #   log, pid and port.  `start` prints the bootstrap address when ready;
 #   restarting keeps the data and the port; `stop` removes the data.
-#   KAFKA_EXTRA_PROPS: a file appended to server.properties (TLS/SASL tests).
+#   KAFKA_SCRAM_PASSWORD set: also a SASL_SSL listener (SCRAM-SHA-512, user
+#   "relay" with that password) whose certificate comes from a CA generated
+#   into $KAFKA_DIR/tls; `env` then prints KAFKA_SASL_SSL and KAFKA_CA.
 set -euo pipefail
 KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
 KAFKA_DIR=${KAFKA_DIR:-/tmp/pub_backoffice-kafka-${PBO_PORT:-54329}}
@@ -41,14 +43,18 @@ running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
 configure() {
     mkdir -p "$KAFKA_DIR"
-    [ -f "$KAFKA_DIR/port" ] || { free_port >"$KAFKA_DIR/port"; free_port >"$KAFKA_DIR/cport"; }
-    local port cport; port=$(cat "$KAFKA_DIR/port"); cport=$(cat "$KAFKA_DIR/cport")
+    [ -f "$KAFKA_DIR/port" ] || { free_port >"$KAFKA_DIR/port"; free_port >"$KAFKA_DIR/cport"; free_port >"$KAFKA_DIR/sport"; }
+    local port cport sport; port=$(cat "$KAFKA_DIR/port"); cport=$(cat "$KAFKA_DIR/cport"); sport=$(cat "$KAFKA_DIR/sport")
+    local listeners="PLAINTEXT://127.0.0.1:$port" advertised="PLAINTEXT://127.0.0.1:$port"
+    if [ -n "${KAFKA_SCRAM_PASSWORD:-}" ]; then
+        listeners+=",SASL_SSL://127.0.0.1:$sport"; advertised+=",SASL_SSL://127.0.0.1:$sport"
+    fi
     cat >"$KAFKA_DIR/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$listeners,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=$advertised
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
 inter.broker.listener.name=PLAINTEXT
@@ -61,15 +67,39 @@ transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=3
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
-log.flush.interval.messages=1
 PROPS
-    if [ -n "${KAFKA_EXTRA_PROPS:-}" ]; then cat "$KAFKA_EXTRA_PROPS" >>"$KAFKA_DIR/server.properties"; fi
+    if [ -n "${KAFKA_SCRAM_PASSWORD:-}" ]; then tls; fi
     cat >"$KAFKA_DIR/log4j.properties" <<'L4J'
 log4j.rootLogger=WARN, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
 log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 L4J
+}
+
+# A CA and a broker certificate for 127.0.0.1 (PEM), and the SASL_SSL listener.
+tls() {
+    local d=$KAFKA_DIR/tls
+    mkdir -p "$d"
+    if [ ! -f "$d/broker.pem" ]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=pub_backoffice test CA" \
+            -keyout "$d/ca.key" -out "$d/ca.pem" 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+            -keyout "$d/broker.key" -out "$d/broker.csr" 2>/dev/null
+        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$d/san.ext"
+        openssl x509 -req -in "$d/broker.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+            -days 2 -extfile "$d/san.ext" -out "$d/broker.crt" 2>/dev/null
+        openssl pkcs8 -topk8 -nocrypt -in "$d/broker.key" -out "$d/broker.p8"
+        cat "$d/broker.p8" "$d/broker.crt" >"$d/broker.pem"
+    fi
+    cat >>"$KAFKA_DIR/server.properties" <<PROPS
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PEM
+ssl.keystore.location=$d/broker.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$d/ca.pem
+PROPS
 }
 
 java_opts="-Xmx512m -Xms256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dlog4j.configuration=file:$KAFKA_DIR/log4j.properties -Dlog4j2.level=WARN"
@@ -79,8 +109,12 @@ format() {
     [ -f "$KAFKA_DIR/data/meta.properties" ] && return 0
     local id; id=$(java_run kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
     # Static voters (controller.quorum.voters): works on 3.9 and 4.x alike.
+    local scram=()
+    if [ -n "${KAFKA_SCRAM_PASSWORD:-}" ]; then
+        scram=(--add-scram "SCRAM-SHA-512=[name=relay,password=$KAFKA_SCRAM_PASSWORD]")
+    fi
     java_run kafka.tools.StorageTool format -t "$id" -c "$KAFKA_DIR/server.properties" \
-        >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; return 1; }
+        "${scram[@]}" >"$KAFKA_DIR/format.log" 2>&1 || { cat "$KAFKA_DIR/format.log" >&2; return 1; }
 }
 
 bootstrap() { echo "127.0.0.1:$(cat "$KAFKA_DIR/port")"; }
@@ -131,6 +165,7 @@ case "${1:-}" in
     kill) signal KILL ;;                      # crash: data kept for a restart
     restart) signal TERM; start ;;
     stop) signal TERM; rm -rf "$KAFKA_DIR" ;;
-    env) echo "KAFKA_BOOTSTRAP=$(bootstrap 2>/dev/null || echo none) KAFKA_DIR=$KAFKA_DIR KAFKA_VERSION=$KAFKA_VERSION" ;;
+    env) echo "KAFKA_BOOTSTRAP=$(bootstrap 2>/dev/null || echo none) KAFKA_DIR=$KAFKA_DIR KAFKA_VERSION=$KAFKA_VERSION" \
+              "KAFKA_SASL_SSL=127.0.0.1:$(cat "$KAFKA_DIR/sport" 2>/dev/null) KAFKA_CA=$KAFKA_DIR/tls/ca.pem" ;;
     *) echo "usage: $0 start|stop|kill|restart|env|fetch" >&2; exit 2 ;;
 esac

@@ -1,0 +1,164 @@
+"""Measure the relay: drain rate of a WAL backlog (events acknowledged by
+Kafka per second) for bulk and for small transactions, and latency from
+commit (as the client sees it) to a consumer receiving the event, at a fixed
+offered rate.  Run through run.sh, which provides the cluster and broker."""
+import argparse
+import json
+import os
+import subprocess
+import threading
+import time
+
+import psycopg
+from confluent_kafka import Consumer
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+
+
+def sql(query, *args, db="postgres"):
+    with psycopg.connect(dbname=db, autocommit=True) as c:
+        cur = c.execute(query, args or None)
+        return cur.fetchall() if cur.description else None
+
+
+def status():
+    return dict(zip(("state", "events", "acked"), sql(
+        "SELECT state, events_sent, last_acked_lsn FROM pub.relay_status")[0]))
+
+
+def configure(prefix, **extra):
+    conf = os.path.join(os.environ["PBO_DATA"], "pub_backoffice_test.conf")
+    settings = {"brokers": os.environ["KAFKA_BOOTSTRAP"], "topic_prefix": prefix,
+                "slot_name": "bench_" + prefix, "poll_interval": "5ms",
+                "decoder_options": "schemas.enable=false"}
+    settings.update(extra)
+    with open(conf, "w") as f:
+        f.writelines(f"pub_backoffice.{k} = '{v}'\n" for k, v in settings.items())
+    subprocess.run(["bash", os.path.join(TOP, "test", "pg_cluster.sh"), "restart"], check=True)
+    sql("CREATE EXTENSION IF NOT EXISTS pub_backoffice")
+    deadline = time.time() + 60
+    while status()["state"] != "streaming":
+        if time.time() > deadline:
+            raise SystemExit(f"relay not streaming: {status()}")
+        time.sleep(0.1)
+
+
+def wait_events(target, timeout=600):
+    deadline = time.time() + timeout
+    while status()["events"] < target:
+        if time.time() > deadline:
+            raise SystemExit(f"relay stalled: {status()}")
+        time.sleep(0.005)
+    return time.time()
+
+
+def drain(name, fill):
+    """Stop the relay, write the backlog, start it and time the drain."""
+    sql("SELECT pub.relay_stop()")
+    while status()["state"] != "stopped":
+        time.sleep(0.05)
+    events = fill()
+    before = status()["events"]
+    start = time.time()
+    sql("SELECT pub.relay_start()")
+    end = wait_events(before + events)
+    return name, events, events / (end - start)
+
+
+def fill_bulk(rows):
+    def fill():
+        sql("DROP TABLE IF EXISTS bench_bulk")
+        sql("CREATE TABLE bench_bulk (id int PRIMARY KEY, qty int, item text, at timestamptz)")
+        sql("INSERT INTO bench_bulk SELECT g, g %% 7, 'pint of stout', now() "
+            "FROM generate_series(1, %s) g", rows)
+        return rows
+    return fill
+
+
+def fill_small(txns, per_txn):
+    def fill():
+        sql("DROP TABLE IF EXISTS bench_small")
+        sql("CREATE TABLE bench_small (id int PRIMARY KEY, qty int, item text, at timestamptz)")
+        sql("""CREATE OR REPLACE PROCEDURE bench_small_fill(n int, k int) LANGUAGE plpgsql AS $$
+               BEGIN FOR i IN 0 .. n - 1 LOOP
+                 INSERT INTO bench_small SELECT i * k + g, g, 'pint of stout', now()
+                   FROM generate_series(1, k) g;
+                 COMMIT; END LOOP; END $$""")
+        sql("CALL bench_small_fill(%s, %s)", txns, per_txn)
+        return txns * per_txn
+    return fill
+
+
+def latency(prefix, rate, seconds, per_txn=1):
+    """Offer `rate` events/s in transactions of per_txn rows; consumer-side
+    receive time minus the client's commit time, per event."""
+    sql("DROP TABLE IF EXISTS bench_lat")
+    sql("CREATE TABLE bench_lat (id int PRIMARY KEY, qty int)")
+    committed = {}
+    received = {}
+    c = Consumer({"bootstrap.servers": os.environ["KAFKA_BOOTSTRAP"], "group.id": "lat-" + prefix,
+                  "auto.offset.reset": "latest", "fetch.wait.max.ms": 5,
+                  "topic.metadata.refresh.interval.ms": 500})
+    c.subscribe([f"{prefix}.public.bench_lat"])
+    stop = threading.Event()
+
+    def consume():
+        while not stop.is_set():
+            m = c.poll(0.1)
+            if m is None or m.error() or m.value() is None:
+                continue
+            t = time.time()
+            received[json.loads(m.key())["id"]] = t
+
+    # Warm up the consumer's assignment before offering load.
+    sql("INSERT INTO bench_lat VALUES (0, 0)")
+    th = threading.Thread(target=consume, daemon=True)
+    th.start()
+    time.sleep(3)
+    total = int(rate * seconds)
+    interval = per_txn / rate
+    with psycopg.connect(dbname="postgres", autocommit=True) as conn:
+        next_at = time.time()
+        for i in range(1, total + 1, per_txn):
+            now = time.time()
+            if now < next_at:
+                time.sleep(next_at - now)
+            next_at += interval
+            conn.execute("INSERT INTO bench_lat SELECT g, 1 FROM generate_series(%s::int, %s::int) g",
+                         (i, i + per_txn - 1))
+            t = time.time()
+            for k in range(i, i + per_txn):
+                committed[k] = t
+    deadline = time.time() + 30
+    while len([k for k in committed if k in received]) < len(committed) and time.time() < deadline:
+        time.sleep(0.1)
+    stop.set()
+    th.join()
+    c.close()
+    lat = sorted((received[k] - committed[k]) * 1000 for k in committed if k in received)
+    missing = len(committed) - len(lat)
+    pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+    return rate, len(committed), missing, pick(0.5), pick(0.99), lat[-1]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bulk-rows", type=int, default=300_000)
+    ap.add_argument("--small-txns", type=int, default=30_000)
+    ap.add_argument("--latency-rate", type=int, default=5000)
+    ap.add_argument("--latency-seconds", type=int, default=10)
+    a = ap.parse_args()
+    prefix = "bench%d" % int(time.time())
+    configure(prefix)
+    rows = [drain("bulk: 1 transaction", fill_bulk(a.bulk_rows)),
+            drain("small: 5-row transactions", fill_small(a.small_txns, 5))]
+    print(f"{'workload':32} {'events':>9} {'events/s':>10}", flush=True)
+    for name, n, rate in rows:
+        print(f"{name:32} {n:9d} {rate:10.0f}", flush=True)
+    rate, n, missing, p50, p99, worst = latency(prefix, a.latency_rate, a.latency_seconds, per_txn=5)
+    print(f"latency at {rate} events/s (5-row transactions, {n} events, {missing} not received): "
+          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
