@@ -26,9 +26,10 @@ PKG_DEPS    = rdkafka json-c
 # its callback signatures (unused arguments) set off; everything else is an error.
 PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags $(PKG_DEPS) 2>/dev/null) \
               -Wall -Wextra -Werror -Wno-unused-parameter \
-              -Wno-missing-field-initializers -Wno-sign-compare
+              -Wno-missing-field-initializers -Wno-sign-compare \
+              -MMD -MP
 SHLIB_LINK  = $(shell pkg-config --libs $(PKG_DEPS) 2>/dev/null)
-EXTRA_CLEAN = results regression.diffs regression.out
+EXTRA_CLEAN = results regression.diffs regression.out $(OBJS:.o=.d)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -53,6 +54,9 @@ all:
 	@echo "PostgreSQL 15 server headers are missing: run 'make deps' (or 'make test', which runs it)." >&2
 	@exit 1
 endif
+
+# A header change rebuilds the objects that include it (-MMD above).
+-include $(OBJS:.o=.d)
 
 pub_backoffice--1.0.sql: $(SQL_PARTS)
 pub_backoffice--1.0--1.1.sql: $(SQL_1_1)
