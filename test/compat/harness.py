@@ -31,7 +31,8 @@ class Debezium:
     def __init__(self, out, dbname, port, prefix, slot, properties):
         self.out = Path(out)
         self.log = self.out.with_suffix(".log")
-        for stale in (self.out, self.log):
+        self.bare = Path(str(self.out) + ".bare")
+        for stale in (self.out, self.bare, self.log):
             stale.unlink(missing_ok=True)
         args = ["java", "-cp", classpath(), "DebeziumDump", str(self.out), "100000000", "3600",
                 f"database.port={port}", f"database.dbname={dbname}", f"topic.prefix={prefix}",
@@ -40,10 +41,12 @@ class Debezium:
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                      stderr=open(self.log, "w"), start_new_session=True)
 
-    def lines(self):
-        if not self.out.exists():
+    def lines(self, schemas=True):
+        """Record lines written so far: JsonConverter with schemas.enable on, or off."""
+        path = self.out if schemas else self.bare
+        if not path.exists():
             return []
-        return [line for line in self.out.read_text().splitlines() if line.strip()]
+        return [line for line in path.read_text().splitlines() if line.strip()]
 
     def records(self):
         return [json.loads(line) for line in self.lines()]
@@ -231,23 +234,3 @@ def raw_differences(ours_lines, theirs_lines):
                               f" Debezium …{tb[max(0, at - 40):at + 40]}…")
     return report
 
-
-def without_schema_text(text):
-    """The payload text of a JsonConverter {"schema":…,"payload":…} document ("null" stays)."""
-    if text == "null":
-        return text
-    decoder = json.JSONDecoder()
-    prefix = '{"schema":'
-    assert text.startswith(prefix), text[:40]
-    _, end = decoder.raw_decode(text, len(prefix))
-    assert text.startswith(',"payload":', end), text[end:end + 40]
-    start = end + len(',"payload":')
-    _, stop = decoder.raw_decode(text, start)
-    return text[start:stop]
-
-
-def without_schemas_line(line):
-    """A record line as JsonConverter with schemas.enable=false would have written it."""
-    parts = raw_parts(line)
-    return ('{"topic":' + parts["topic"] + ',"key":' + without_schema_text(parts["key"])
-            + ',"value":' + without_schema_text(parts["value"]) + "}")
