@@ -3,15 +3,18 @@
 
 EXTENSION   = pub_backoffice
 MODULE_big  = pub_backoffice
-EXT_VERSION = 1.0
 
 SRCS  = $(sort $(wildcard src/*.c src/*/*.c))
 OBJS  = $(SRCS:.c=.o)
 
-# The extension script is assembled from one file per area, in name order.
+# Version 1.0's script is assembled from one file per area, sql/extension/*.sql,
+# in name order.  Each later version's parts sit in sql/extension/<version>/
+# and make the update script from the version before; CREATE EXTENSION of the
+# default version runs the 1.0 script and then the updates, so a new install
+# and an updated one are built by the same statements.
 SQL_PARTS  = $(sort $(wildcard sql/extension/*.sql))
-DATA_built = pub_backoffice--$(EXT_VERSION).sql
-DATA       = $(wildcard sql/upgrade/*.sql)
+SQL_1_1    = $(sort $(wildcard sql/extension/1.1/*.sql))
+DATA_built = pub_backoffice--1.0.sql pub_backoffice--1.0--1.1.sql
 
 # Every sql/*.sql is a pg_regress test with its expected/*.out.
 REGRESS      = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
@@ -33,7 +36,7 @@ PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 test:
 	bash test/run.sh
 demo:
-	bash test/demo.sh
+	bash demo/run.sh
 deps:
 	bash test/deps.sh
 bench:
@@ -49,5 +52,7 @@ all:
 	@exit 1
 endif
 
-$(DATA_built): $(SQL_PARTS)
+pub_backoffice--1.0.sql: $(SQL_PARTS)
+pub_backoffice--1.0--1.1.sql: $(SQL_1_1)
+$(DATA_built):
 	cat $^ > $@

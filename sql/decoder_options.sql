@@ -14,6 +14,7 @@ SELECT data FROM pg_logical_slot_get_changes('options_slot', NULL, NULL, 'output
 SELECT data FROM pg_logical_slot_get_changes('options_slot', NULL, NULL, 'mask.volatile', 'sometimes');
 SELECT data FROM pg_logical_slot_get_changes('options_slot', NULL, NULL, 'topic.prefix', '');
 SELECT data FROM pg_logical_slot_get_changes('options_slot', NULL, NULL, 'table.include.list', 'public.(');
+SELECT data FROM pg_logical_slot_get_changes('options_slot', NULL, NULL, 'message.prefix.exclude.list', 'a[');
 SELECT data FROM pg_logical_slot_get_changes('options_slot', NULL, NULL,
     'table.include.list', 'public.a', 'table.exclude.list', 'public.b');
 -- good values are accepted (nothing to decode)

@@ -27,3 +27,6 @@ if ! python3 -c 'import psycopg, confluent_kafka' 2>/dev/null; then
     python3 -m pip install -q -r test/requirements.txt 2>/dev/null ||
         python3 -m pip install -q --break-system-packages -r test/requirements.txt
 fi
+
+# The Kafka broker's jars (Maven Central) for the integration tests.
+bash test/kafka/broker.sh fetch

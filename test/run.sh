@@ -12,10 +12,7 @@ suites=${PBO_SUITES:-regress checks integration}
 passed=0 failed=0
 log=$top/test/.work; mkdir -p "$log"
 
-bash test/deps.sh || { echo "0 passed, 1 failed"; exit 1; }
-if ! { make -s >"$log/build.log" 2>&1 && make -s install >>"$log/build.log" 2>&1; }; then
-    cat "$log/build.log"; echo "build: FAILED"; echo "0 passed, 1 failed"; exit 1
-fi
+bash test/build.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 export PBO_PORT=${PBO_PORT:-54329}
 eval "export $(bash test/pg_cluster.sh env)"

@@ -1,0 +1,35 @@
+-- Upgrading 1.0 (back office, decoder, relay) to 1.1 (documents in) keeps
+-- the data and adds the new functions; 1.1 installed directly is the same.
+DROP EXTENSION IF EXISTS pub_backoffice CASCADE;
+CREATE EXTENSION pub_backoffice VERSION '1.0';
+\set VERBOSITY terse
+\set venue_name 'Upgrade Arms'
+\i sql/include/bo_pub_ie.psql
+SELECT pub.record_sale(jsonb_build_object('venue_id', :v, 'idempotency_key', 'before-update',
+    'sold_at', '2026-07-10 21:00+01', 'lines', jsonb_build_array(jsonb_build_object('product_id', :guinness, 'quantity', 2)),
+    'payments', jsonb_build_array(jsonb_build_object('method', 'card', 'amount', 11.20)))) ->> 'gross' AS gross_1_0;
+SELECT count(*) AS import_till_csv_in_1_0 FROM pg_proc WHERE proname = 'import_till_csv';
+
+ALTER EXTENSION pub_backoffice UPDATE TO '1.1';
+SELECT extversion FROM pg_extension WHERE extname = 'pub_backoffice';
+
+-- The data of 1.0 is untouched: the sale, its stock movement and a balanced ledger.
+SELECT s.idempotency_key, sum(l.quantity) AS pints
+  FROM pub.sale s JOIN pub.sale_line l ON l.sale_id = s.id WHERE s.venue_id = :v GROUP BY 1;
+SELECT i.sku, l.quantity FROM pub.stock_level l JOIN pub.stock_item i ON i.id = l.stock_item_id
+ WHERE i.venue_id = :v AND i.sku = 'GUIN50';
+SELECT sum(debit) = sum(credit) AS balanced FROM pub.journal_line l JOIN pub.journal_entry e ON e.id = l.entry_id
+ WHERE e.venue_id = :v;
+
+-- 1.1's functions work on 1.0's rows: a till export for the same venue.
+SELECT pub.map_pos_product(:v, 'csv', 'GUIN-PINT', :guinness);
+SELECT pub.import_till_csv(:v, E'product_code,quantity,gross_amount,sold_at,payment_method\nGUIN-PINT,1,5.60,2026-07-10 22:00,cash')
+       - 'file_hash' AS imported_after_update;
+SELECT count(*) AS sales FROM pub.sale WHERE venue_id = :v;
+
+-- Every object the update created belongs to the extension, as on a new install.
+SELECT count(*) AS objects_outside_extension
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname = 'pub'
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e');
+DROP EXTENSION pub_backoffice CASCADE;

@@ -1,0 +1,160 @@
+"""Fixtures for the relay's integration tests.
+
+A single-node KRaft Kafka broker (test/kafka/broker.sh) runs once per session;
+each test configures the relay through $PBO_DATA/pub_backoffice_test.conf with
+its own topic prefix and slot, and restarts the cluster with test/pg_cluster.sh.
+"""
+import os
+import subprocess
+import time
+import uuid
+
+import psycopg
+import pytest
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BROKER = os.path.join(TOP, "test", "kafka", "broker.sh")
+CLUSTER = os.path.join(TOP, "test", "pg_cluster.sh")
+
+
+def sh(*args, check=True):
+    return subprocess.run(args, check=check, capture_output=True, text=True).stdout.strip()
+
+
+class Broker:
+    def __init__(self):
+        self.bootstrap = None
+
+    def start(self):
+        self.bootstrap = sh("bash", BROKER, "start").splitlines()[-1]
+        return self.bootstrap
+
+    def kill(self):
+        sh("bash", BROKER, "kill")
+
+    def stop(self):
+        sh("bash", BROKER, "stop", check=False)
+
+
+@pytest.fixture(scope="session")
+def kafka():
+    broker = Broker()
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+def connect(dbname="postgres", autocommit=True):
+    return psycopg.connect(dbname=dbname, autocommit=autocommit)
+
+
+def wait_for_postgres(timeout=60):
+    deadline = time.time() + timeout
+    while True:
+        try:
+            with connect() as c:
+                c.execute("SELECT 1")
+                return
+        except psycopg.OperationalError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+class Relay:
+    """The relay as a test configures it: settings file, restarts, status."""
+
+    def __init__(self, kafka):
+        self.kafka = kafka
+        self.prefix = "t" + uuid.uuid4().hex[:10]
+        self.slot = "relay_" + self.prefix
+        self.conf = os.path.join(os.environ["PBO_DATA"], "pub_backoffice_test.conf")
+        log = os.path.join(os.environ["PBO_DIR"], "server.log")
+        self.log_offset = os.path.getsize(log) if os.path.exists(log) else 0
+
+    def configure(self, **settings):
+        lines = {
+            "brokers": self.kafka.bootstrap,
+            "topic_prefix": self.prefix,
+            "slot_name": self.slot,
+            "database": "postgres",
+            "poll_interval": "10ms",
+        }
+        lines.update(settings)
+        with open(self.conf, "w") as f:
+            for k, v in lines.items():
+                f.write(f"pub_backoffice.{k} = '{v}'\n")
+        os.chmod(self.conf, 0o644)
+
+    def restart_postgres(self, mode="fast"):
+        sh("bash", CLUSTER, "restart", mode)
+        wait_for_postgres()
+
+    def stop_postgres(self, mode="fast"):
+        sh("bash", CLUSTER, "stop", mode)
+
+    def start_postgres(self):
+        """Start PostgreSQL unless it is up (after a worker crash the
+        postmaster restarts by itself)."""
+        if subprocess.run(["bash", CLUSTER, "start"], capture_output=True).returncode != 0:
+            wait_for_postgres()
+        wait_for_postgres()
+
+    def log_since_start(self):
+        with open(os.path.join(os.environ["PBO_DIR"], "server.log"), errors="replace") as f:
+            f.seek(self.log_offset)
+            return f.read()
+
+    def status(self):
+        with connect() as c:
+            c.execute("CREATE EXTENSION IF NOT EXISTS pub_backoffice")
+            cur = c.execute("SELECT * FROM pub.relay_status")
+            cols = [d.name for d in cur.description]
+            return dict(zip(cols, cur.fetchone()))
+
+    def wait_streaming(self, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            s = self.status()
+            if s["state"] == "streaming" and s["last_acked_lsn"] is not None:
+                return s
+            time.sleep(0.2)
+        raise AssertionError(f"relay did not start streaming: {self.status()}")
+
+    def wait_sent(self, events, timeout=60):
+        """Until Kafka acknowledged this many events: the relay is mid-stream."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.status()["events_sent"] >= events:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"relay sent fewer than {events} events: {self.status()}")
+
+    def wait_caught_up(self, timeout=180):
+        """Until Kafka acknowledged everything flushed so far."""
+        with connect() as c:
+            target = c.execute("SELECT pg_current_wal_flush_lsn()").fetchone()[0]
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            s = self.status()
+            if s["last_acked_lsn"] is not None and s["last_acked_lsn"] >= target:
+                return s
+            time.sleep(0.2)
+        raise AssertionError(f"relay did not catch up to {target}: {self.status()}")
+
+    def cleanup(self):
+        if os.path.exists(self.conf):
+            os.remove(self.conf)
+        self.restart_postgres()
+        with connect() as c:
+            c.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                      "WHERE slot_name LIKE 'relay_t%' AND NOT active")
+
+
+@pytest.fixture
+def relay(kafka):
+    r = Relay(kafka)
+    with connect() as c:
+        c.execute("CREATE EXTENSION IF NOT EXISTS pub_backoffice")
+    yield r
+    r.cleanup()
