@@ -52,4 +52,22 @@ extern void *decoder_record_sink_arg;
 
 extern void decoder_register_callbacks(OutputPluginCallbacks *cb);
 
+/*
+ * Snapshot reads (op "r") of existing rows, for an initial snapshot: begin
+ * with the slot's options and the snapshot's xid and LSN (they fill
+ * source.txId, source.lsn and the records' lsn), then one call per row,
+ * inside a transaction, with the source.snapshot marker Debezium would give
+ * it ("first", "true", "last", "first_in_data_collection", …).  Records go
+ * to the sink (its ctx argument is NULL).  Not while a decoding context of
+ * this plugin is active in the same process: they share the relation cache.
+ */
+typedef struct DecoderSnapshot DecoderSnapshot;
+
+extern DecoderSnapshot *decoder_snapshot_begin(List *options, TransactionId xid,
+											   XLogRecPtr lsn, DecoderRecordSink sink,
+											   void *sink_arg);
+extern void decoder_snapshot_row(DecoderSnapshot *snap, Relation rel, HeapTuple tuple,
+								 const char *marker);
+extern void decoder_snapshot_end(DecoderSnapshot *snap);
+
 #endif							/* PUB_DECODER_H */

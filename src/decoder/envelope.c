@@ -110,7 +110,7 @@ ensure_source_db(EnvelopeSession *es)
 		StartTransactionCommand();
 	old = MemoryContextSwitchTo(es->cxt);
 	initStringInfo(&buf);
-	json_append_lit(&buf, ",\"snapshot\":\"false\",\"db\":");
+	json_append_lit(&buf, ",\"db\":");
 	json_append_cstring(&buf, get_database_name(MyDatabaseId));
 	json_append_lit(&buf, ",\"sequence\":\"[");
 	es->source_db = buf.data;
@@ -131,7 +131,7 @@ unix_us(TimestampTz t)
  */
 void
 envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
-				   TimestampTz commit_time, MemoryContext cxt)
+				   TimestampTz commit_time, const char *snapshot, MemoryContext cxt)
 {
 	MemoryContext old;
 	bool		mask = es->opts->mask_volatile;
@@ -153,6 +153,8 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, es->source_head);
 	json_append_int64(&buf, us / 1000);
+	json_append_lit(&buf, ",\"snapshot\":");
+	json_append_cstring(&buf, snapshot);
 	appendStringInfoString(&buf, es->source_db);
 	if (!es->has_last_commit)
 		json_append_lit(&buf, "null");

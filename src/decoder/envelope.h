@@ -46,7 +46,7 @@ typedef struct EnvelopeSession
 {
 	const DecoderOptions *opts;
 	char	   *source_head;	/* ,"source":{"version":…,"name":…,"ts_ms": */
-	char	   *source_db;		/* ,"snapshot":"false","db":…,"sequence":"[ */
+	char	   *source_db;		/* ,"db":…,"sequence":"[ */
 	MemoryContext cxt;			/* where session fragments live */
 	bool		has_last_commit;
 	XLogRecPtr	last_commit_lsn;	/* end of the last transaction with changes */
@@ -55,7 +55,8 @@ typedef struct EnvelopeSession
 
 extern void envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts);
 extern void envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
-							   TimestampTz commit_time, MemoryContext cxt);
+							   TimestampTz commit_time, const char *snapshot,
+							   MemoryContext cxt);
 extern void envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts);
 
 extern void envelope_write_key(StringInfo buf, const RelationEntry *entry, const RowImage *row,

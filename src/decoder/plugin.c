@@ -204,7 +204,7 @@ decoder_begin(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
 
 	MemoryContextReset(state->txn_cxt);
 	envelope_begin_txn(&state->session, &state->txn, txn->xid,
-					   txn->xact_time.commit_time, state->txn_cxt);
+					   txn->xact_time.commit_time, "false", state->txn_cxt);
 }
 
 static void
@@ -450,7 +450,7 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 		 * commit's time; it has no txId.
 		 */
 		envelope_begin_txn(&state->session, &standalone, InvalidTransactionId,
-						   state->session.last_commit_time, state->change_cxt);
+						   state->session.last_commit_time, "false", state->change_cxt);
 		tctx = &standalone;
 	}
 	else

@@ -1,0 +1,238 @@
+/*
+ * snapshot.c
+ *		Snapshot reads (op "r"): existing rows rendered with the decoder's
+ *		own envelope, for an initial snapshot taken before streaming, and
+ *		the SQL function pub.decoder_snapshot() that shows them.
+ *
+ * A snapshot renders rows the way the change callbacks do (same options,
+ * relation cache, key and value writers); only the op, the source's
+ * "snapshot" marker and the absence of a transaction block differ.  It uses
+ * the decoder's relation cache, so it must not overlap with a decoding
+ * context of this plugin in the same process.
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/tableam.h"
+#include "access/xlog.h"
+#include "funcapi.h"
+#include "nodes/makefuncs.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "decoder/decoder.h"
+#include "decoder/envelope.h"
+#include "decoder/options.h"
+#include "decoder/relation_cache.h"
+#include "json/json_writer.h"
+
+struct DecoderSnapshot
+{
+	DecoderOptions opts;
+	EnvelopeSession session;
+	TxnContext	txn;
+	TransactionId xid;
+	XLogRecPtr	lsn;
+	const char *marker;			/* source.snapshot of the current rows */
+	MemoryContext cxt;
+	MemoryContext row_cxt;		/* reset after every row */
+	StringInfoData key;
+	StringInfoData value;
+	DecoderRecordSink sink;
+	void	   *sink_arg;
+};
+
+DecoderSnapshot *
+decoder_snapshot_begin(List *options, TransactionId xid, XLogRecPtr lsn,
+					   DecoderRecordSink sink, void *sink_arg)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "pub_backoffice snapshot",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	DecoderSnapshot *snap = palloc0(sizeof(DecoderSnapshot));
+
+	snap->cxt = cxt;
+	snap->row_cxt = AllocSetContextCreate(cxt, "pub_backoffice snapshot row",
+										  ALLOCSET_DEFAULT_SIZES);
+	decoder_parse_options(&snap->opts, options);
+	envelope_session_init(&snap->session, &snap->opts);
+	relation_cache_init(cxt, &snap->opts);
+	initStringInfo(&snap->key);
+	initStringInfo(&snap->value);
+	snap->xid = xid;
+	snap->lsn = lsn;
+	snap->sink = sink;
+	snap->sink_arg = sink_arg;
+	MemoryContextSwitchTo(old);
+	return snap;
+}
+
+/* The source block's share for a marker, rendered again only when it changes. */
+static void
+use_marker(DecoderSnapshot *snap, const char *marker)
+{
+	if (snap->marker && strcmp(snap->marker, marker) == 0)
+		return;
+	envelope_begin_txn(&snap->session, &snap->txn, snap->xid, 0, marker, snap->cxt);
+	snap->txn.id = NULL;		/* snapshot reads carry no transaction block */
+	snap->marker = MemoryContextStrdup(snap->cxt, marker);
+}
+
+void
+decoder_snapshot_row(DecoderSnapshot *snap, Relation rel, HeapTuple tuple, const char *marker)
+{
+	RelationEntry *entry = relation_cache_get(rel);
+	MemoryContext old;
+	RowImage	row;
+	TupleDesc	desc = RelationGetDescr(rel);
+	DecoderRecord rec = {.kind = DECODER_RECORD_EVENT, .xid = snap->xid, .lsn = snap->lsn,
+	.end_lsn = snap->lsn};
+
+	if (!entry->included)
+		return;
+	use_marker(snap, marker);
+	old = MemoryContextSwitchTo(snap->row_cxt);
+	row.values = palloc(sizeof(Datum) * desc->natts);
+	row.nulls = palloc(sizeof(bool) * desc->natts);
+	row.key_only = false;
+	heap_deform_tuple(tuple, desc, row.values, row.nulls);
+	resetStringInfo(&snap->key);
+	resetStringInfo(&snap->value);
+	if (entry->nkeys > 0)
+	{
+		envelope_write_key(&snap->key, entry, &row, &snap->opts);
+		rec.key = snap->key.data;
+		rec.key_len = snap->key.len;
+	}
+	envelope_write_change(&snap->value, &snap->session, &snap->txn, entry, 'r',
+						  NULL, &row, snap->lsn);
+	rec.value = snap->value.data;
+	rec.value_len = snap->value.len;
+	rec.topic = entry->topic;
+	rec.topic_len = entry->topic_len;
+	snap->sink(NULL, &rec, snap->sink_arg);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(snap->row_cxt);
+}
+
+void
+decoder_snapshot_end(DecoderSnapshot *snap)
+{
+	relation_cache_destroy();
+	MemoryContextDelete(snap->cxt);
+}
+
+/* pub.decoder_snapshot(): one line per row, like the slot's text output. */
+typedef struct SnapshotLines
+{
+	ReturnSetInfo *rsinfo;
+	OutputMode	output;
+} SnapshotLines;
+
+static void
+snapshot_line(LogicalDecodingContext *ctx, const DecoderRecord *rec, void *arg)
+{
+	SnapshotLines *lines = arg;
+	StringInfoData line;
+	Datum		value;
+	bool		isnull = false;
+
+	initStringInfo(&line);
+	if (lines->output == OUTPUT_VALUE)
+		appendBinaryStringInfo(&line, rec->value, rec->value_len);
+	else
+	{
+		json_append_lit(&line, "{\"topic\":");
+		json_append_string(&line, rec->topic, rec->topic_len);
+		json_append_lit(&line, ",\"key\":");
+		if (rec->key)
+			appendBinaryStringInfo(&line, rec->key, rec->key_len);
+		else
+			json_append_lit(&line, "null");
+		json_append_lit(&line, ",\"value\":");
+		appendBinaryStringInfo(&line, rec->value, rec->value_len);
+		appendStringInfoChar(&line, '}');
+	}
+	value = PointerGetDatum(cstring_to_text_with_len(line.data, line.len));
+	tuplestore_putvalues(lines->rsinfo->setResult, lines->rsinfo->setDesc, &value, &isnull);
+	pfree(line.data);
+}
+
+/* key/value text pairs, as pg_logical_slot_get_changes takes them */
+static List *
+options_from_array(ArrayType *arr)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	List	   *options = NIL;
+
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n % 2 != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options must be name/value pairs")));
+	for (int i = 0; i < n; i += 2)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option name must not be null")));
+		options = lappend(options,
+						  makeDefElem(TextDatumGetCString(elems[i]),
+									  nulls[i + 1] ? NULL
+									  : (Node *) makeString(TextDatumGetCString(elems[i + 1])),
+									  -1));
+	}
+	return options;
+}
+
+PG_FUNCTION_INFO_V1(decoder_snapshot_sql);
+
+/*
+ * Every row of one table as snapshot reads, in the current snapshot:
+ * "first" on the first row, "last" on the last, "true" between, as
+ * Debezium marks a one-table snapshot.
+ */
+Datum
+decoder_snapshot_sql(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	List	   *options = options_from_array(PG_GETARG_ARRAYTYPE_P(1));
+	SnapshotLines lines;
+	DecoderSnapshot *snap;
+	Relation	rel;
+	TableScanDesc scan;
+	HeapTuple	tuple;
+	HeapTuple	pending = NULL;
+	bool		first = true;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	lines.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	snap = decoder_snapshot_begin(options, GetTopTransactionIdIfAny(), GetXLogInsertRecPtr(),
+								  snapshot_line, &lines);
+	lines.output = snap->opts.output;
+	rel = table_open(relid, AccessShareLock);
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	/* one row behind, to know which row is the last */
+	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		if (pending)
+		{
+			decoder_snapshot_row(snap, rel, pending, first ? "first" : "true");
+			heap_freetuple(pending);
+			first = false;
+		}
+		pending = heap_copytuple(tuple);
+	}
+	if (pending)
+		decoder_snapshot_row(snap, rel, pending, "last");
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	decoder_snapshot_end(snap);
+	return (Datum) 0;
+}
