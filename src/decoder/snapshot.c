@@ -191,48 +191,81 @@ options_from_array(ArrayType *arr)
 	return options;
 }
 
-PG_FUNCTION_INFO_V1(decoder_snapshot_sql);
-
 /*
- * Every row of one table as snapshot reads, in the current snapshot:
- * "first" on the first row, "last" on the last, "true" between, as
- * Debezium marks a one-table snapshot.
+ * Debezium's source.snapshot marker: "first" for the snapshot's first row,
+ * "first_in_data_collection" for the first row of each later table,
+ * "last_in_data_collection" for the last row of each table but the last,
+ * "last" for the very last row, "true" for the rest.
  */
-Datum
-decoder_snapshot_sql(PG_FUNCTION_ARGS)
+static const char *
+snapshot_marker(bool first_row, bool first_in_table, bool last_in_table, bool last_table)
 {
-	Oid			relid = PG_GETARG_OID(0);
-	List	   *options = options_from_array(PG_GETARG_ARRAYTYPE_P(1));
-	SnapshotLines lines;
-	DecoderSnapshot *snap;
-	Relation	rel;
-	TableScanDesc scan;
+	if (last_in_table)
+		return last_table ? "last" : "last_in_data_collection";
+	if (first_row)
+		return "first";
+	if (first_in_table)
+		return "first_in_data_collection";
+	return "true";
+}
+
+/* Every row of one table, one row behind the scan to know which is last. */
+static void
+snapshot_table(DecoderSnapshot *snap, Oid relid, bool *first_row, bool last_table)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	HeapTuple	tuple;
 	HeapTuple	pending = NULL;
-	bool		first = true;
+	bool		first_in_table = true;
 
-	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	lines.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	snap = decoder_snapshot_begin(options, GetTopTransactionIdIfAny(), GetXLogInsertRecPtr(),
-								  snapshot_line, &lines);
-	lines.output = snap->opts.output;
-	rel = table_open(relid, AccessShareLock);
-	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
-	/* one row behind, to know which row is the last */
 	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
 	{
 		if (pending)
 		{
-			decoder_snapshot_row(snap, rel, pending, first ? "first" : "true");
+			decoder_snapshot_row(snap, rel, pending,
+								 snapshot_marker(*first_row, first_in_table, false, last_table));
 			heap_freetuple(pending);
-			first = false;
+			*first_row = first_in_table = false;
 		}
 		pending = heap_copytuple(tuple);
 	}
 	if (pending)
-		decoder_snapshot_row(snap, rel, pending, "last");
+	{
+		decoder_snapshot_row(snap, rel, pending,
+							 snapshot_marker(*first_row, first_in_table, true, last_table));
+		heap_freetuple(pending);
+		*first_row = false;
+	}
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
+}
+
+PG_FUNCTION_INFO_V1(decoder_snapshot_sql);
+
+/* pub.decoder_snapshot(tables regclass[], VARIADIC options text[]) */
+Datum
+decoder_snapshot_sql(PG_FUNCTION_ARGS)
+{
+	ArrayType  *tables = PG_GETARG_ARRAYTYPE_P(0);
+	List	   *options = options_from_array(PG_GETARG_ARRAYTYPE_P(1));
+	SnapshotLines lines;
+	DecoderSnapshot *snap;
+	Datum	   *relids;
+	bool	   *nulls;
+	int			n;
+	bool		first_row = true;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	lines.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	deconstruct_array(tables, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &relids, &nulls, &n);
+	/* the snapshot's transaction, as Debezium's source.txId shows it */
+	snap = decoder_snapshot_begin(options, GetTopTransactionId(), GetXLogInsertRecPtr(),
+								  snapshot_line, &lines);
+	lines.output = snap->opts.output;
+	for (int i = 0; i < n; i++)
+		if (!nulls[i])
+			snapshot_table(snap, DatumGetObjectId(relids[i]), &first_row, i == n - 1);
 	decoder_snapshot_end(snap);
 	return (Datum) 0;
 }
