@@ -75,8 +75,12 @@ class Debezium:
                 self.proc.wait()
 
 
-def mask(record):
-    """The record with only the fields Debezium lets differ replaced by a marker."""
+SNAPSHOT_SOURCE_FIELDS = ("ts_ms", "ts_us", "ts_ns", "txId", "lsn", "sequence")
+
+
+def mask(record, source_fields=()):
+    """The record with only the fields Debezium lets differ replaced by a marker
+    (plus `source_fields` of the source block, for snapshot reads)."""
     value = record.get("value")
     payload = value.get("payload") if isinstance(value, dict) and "schema" in value else value
     if isinstance(payload, dict):
@@ -84,8 +88,10 @@ def mask(record):
             if k in payload and "source" in payload:
                 payload[k] = MASKED
         src = payload.get("source")
-        if isinstance(src, dict) and "version" in src:
-            src["version"] = MASKED
+        if isinstance(src, dict):
+            for k in ("version",) + tuple(source_fields):
+                if k in src:
+                    src[k] = MASKED
     return record
 
 
@@ -156,7 +162,7 @@ def label(rec, with_key=True):
     return name + f" key={json.dumps(key, separators=(',', ':'))}" if with_key else name
 
 
-def compare(ours, theirs):
+def compare(ours, theirs, source_fields=()):
     """Differences between two record lists, as readable lines (empty: identical).
 
     Records are aligned on topic and op first, so one missing or extra record
@@ -169,7 +175,8 @@ def compare(ours, theirs):
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
             for i, j in zip(range(i1, i2), range(j1, j2)):
-                diffs = differences(to_ordered(mask(ours[i])), to_ordered(mask(theirs[j])))
+                diffs = differences(to_ordered(mask(ours[i], source_fields)),
+                                    to_ordered(mask(theirs[j], source_fields)))
                 if diffs:
                     report.append(f"record {j} ({label(theirs[j])}):")
                     report += ["  " + d for d in diffs]
@@ -219,14 +226,23 @@ def raw_parts(line):
     return parts
 
 
-def raw_differences(ours_lines, theirs_lines):
+# For snapshot reads: the source block's clock, position and transaction
+# (each side takes its own snapshot).
+RAW_SNAPSHOT_MASKS = [
+    (re.compile(r'("name":"[^"]*","ts_ms":)\d+'), r"\1M"),
+    (re.compile(r'("sequence":)"(?:[^"\\]|\\.)*"(,"ts_us":)\d+(,"ts_ns":)\d+'), r'\1"M"\2M\3M'),
+    (re.compile(r'("txId":)\d+(,"lsn":)\d+(,"xmin":)'), r"\1M\2M\3"),
+]
+
+
+def raw_differences(ours_lines, theirs_lines, extra_masks=()):
     """Byte-level differences of key and value texts, record by record."""
     report = []
     for i, (a, b) in enumerate(zip(ours_lines, theirs_lines)):
         pa, pb = raw_parts(a), raw_parts(b)
         for part in ("key", "value"):
             ta, tb = pa[part], pb[part]
-            for pattern, repl in RAW_MASKS:
+            for pattern, repl in RAW_MASKS + list(extra_masks):
                 ta, tb = pattern.sub(repl, ta), pattern.sub(repl, tb)
             if ta != tb:
                 at = next((k for k in range(min(len(ta), len(tb))) if ta[k] != tb[k]), min(len(ta), len(tb)))

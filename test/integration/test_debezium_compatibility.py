@@ -31,7 +31,7 @@ def connect(dbname, autocommit=True):
                            autocommit=autocommit)
 
 
-def fresh_database(name):
+def fresh_database(name, setup=None):
     with connect("postgres") as admin:
         for slot in admin.execute("SELECT slot_name FROM pg_replication_slots WHERE database = %s",
                                   (name,)).fetchall():
@@ -39,7 +39,7 @@ def fresh_database(name):
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     with connect(name) as conn:
-        for ddl in workload.SETUP:
+        for ddl in workload.SETUP + (setup or []):
             conn.execute(ddl)
 
 
@@ -148,3 +148,4 @@ def test_records_match_debezium(mode):
     (work / "differences.txt").write_text("\n".join(report) + "\n")
     assert not report, (f"{len(report)} difference lines in mode {mode} "
                         f"(all in {work / 'differences.txt'}):\n" + "\n".join(report[:120]))
+
