@@ -23,6 +23,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 #include "decoder/decoder.h"
 #include "decoder/envelope.h"
@@ -38,6 +39,7 @@ struct DecoderSnapshot
 	TransactionId xid;
 	XLogRecPtr	lsn;
 	const char *marker;			/* source.snapshot of the current rows */
+	TimestampTz started;		/* source.ts_ms of every row: one instant */
 	MemoryContext cxt;
 	MemoryContext row_cxt;		/* reset after every row */
 	StringInfoData key;
@@ -65,6 +67,7 @@ decoder_snapshot_begin(List *options, TransactionId xid, XLogRecPtr lsn,
 	initStringInfo(&snap->value);
 	snap->xid = xid;
 	snap->lsn = lsn;
+	snap->started = GetCurrentTimestamp();
 	snap->sink = sink;
 	snap->sink_arg = sink_arg;
 	MemoryContextSwitchTo(old);
@@ -77,7 +80,7 @@ use_marker(DecoderSnapshot *snap, const char *marker)
 {
 	if (snap->marker && strcmp(snap->marker, marker) == 0)
 		return;
-	envelope_begin_txn(&snap->session, &snap->txn, snap->xid, 0, marker, snap->cxt);
+	envelope_begin_txn(&snap->session, &snap->txn, snap->xid, snap->started, marker, snap->cxt);
 	snap->txn.id = NULL;		/* snapshot reads carry no transaction block */
 	snap->marker = MemoryContextStrdup(snap->cxt, marker);
 }
@@ -243,11 +246,13 @@ snapshot_table(DecoderSnapshot *snap, Oid relid, bool *first_row, bool last_tabl
 
 PG_FUNCTION_INFO_V1(decoder_snapshot_sql);
 
-/* pub.decoder_snapshot(tables regclass[], VARIADIC options text[]) */
+/*
+ * pub.decoder_snapshot(relation regclass, VARIADIC options text[]) and
+ * pub.decoder_snapshot_tables(tables regclass[], VARIADIC options text[])
+ */
 Datum
 decoder_snapshot_sql(PG_FUNCTION_ARGS)
 {
-	ArrayType  *tables = PG_GETARG_ARRAYTYPE_P(0);
 	List	   *options = options_from_array(PG_GETARG_ARRAYTYPE_P(1));
 	SnapshotLines lines;
 	DecoderSnapshot *snap;
@@ -258,7 +263,15 @@ decoder_snapshot_sql(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	lines.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	deconstruct_array(tables, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &relids, &nulls, &n);
+	if (get_fn_expr_argtype(fcinfo->flinfo, 0) == REGCLASSOID)
+	{
+		relids = &fcinfo->args[0].value;
+		nulls = &fcinfo->args[0].isnull;
+		n = 1;
+	}
+	else
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), REGCLASSOID, sizeof(Oid), true,
+						  TYPALIGN_INT, &relids, &nulls, &n);
 	/* the snapshot's transaction, as Debezium's source.txId shows it */
 	snap = decoder_snapshot_begin(options, GetTopTransactionId(), GetXLogInsertRecPtr(),
 								  snapshot_line, &lines);
