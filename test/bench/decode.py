@@ -5,15 +5,21 @@ On the running test cluster (PGHOST, PGPORT, PGUSER), in a fresh database:
 1M single-row INSERT statements committed every 1,000 rows, then 200k
 single-row UPDATEs committed every 1,000 rows (plpgsql procedures).  Slots for
 every contender are created before each phase; each slot is then decoded up to
-the phase's end LSN with pg_logical_slot_peek_changes (pgoutput:
-pg_logical_slot_peek_binary_changes) counting lines and bytes, and timed.
-Prints rows/s and bytes/row per contender and phase, and our ratio to each peer.
+the phase's end LSN twice, each timed:
+  - SQL: pg_logical_slot_peek_changes (pgoutput: ..._peek_binary_changes)
+    with count(*) and sum(octet_length(data)) -- the interface the issue's
+    reference figures used; its tuplestore spills large outputs to temp files;
+  - walsender: START_REPLICATION read by stream_count.c (libpq, counts and
+    discards), which adds the walsender's per-message protocol work.
+Prints rows/s per method, bytes/row, and our ratio to each peer.
 
     python3 test/bench/decode.py [--rows 1000000] [--updates 200000]
 """
 import argparse
 import os
+import subprocess
 import time
+from pathlib import Path
 
 import psycopg
 
@@ -30,6 +36,21 @@ CONTENDERS = [
      {"proto_version": "1", "publication_names": "bench"}),
 ]
 OURS, PEERS = CONTENDERS[:2], CONTENDERS[2:]
+
+
+HERE = Path(__file__).resolve().parent
+STREAM_COUNT = HERE.parent / ".work" / "stream_count"
+
+
+def build_stream_count():
+    src = HERE / "stream_count.c"
+    if STREAM_COUNT.exists() and STREAM_COUNT.stat().st_mtime >= src.stat().st_mtime:
+        return
+    STREAM_COUNT.parent.mkdir(parents=True, exist_ok=True)
+    include = subprocess.run([os.environ.get("PG_CONFIG", "pg_config"), "--includedir"], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout.strip()
+    subprocess.run(["cc", "-O2", "-Wall", "-Wextra", "-Werror", f"-I{include}", "-o", str(STREAM_COUNT),
+                    str(src), "-lpq"], check=True)
 
 
 def connect(dbname):
@@ -93,26 +114,43 @@ def peek(conn, slot, plugin, plugin_options, endpos):
     return time.monotonic() - started, lines, size
 
 
+def stream(slot, plugin_options, endpos):
+    """Seconds, messages and bytes for streaming `slot` up to `endpos` through a walsender."""
+    conninfo = (f"host={os.environ['PGHOST']} port={os.environ['PGPORT']} "
+                f"user={os.environ.get('PGUSER', 'postgres')} dbname={DB} replication=database")
+    args = [str(STREAM_COUNT), conninfo, slot, endpos] + [f"{k}={v}" for k, v in plugin_options.items()]
+    started = time.monotonic()
+    out = subprocess.run(args, check=True, stdout=subprocess.PIPE, text=True).stdout
+    messages, size = map(int, out.split())
+    return time.monotonic() - started, messages, size
+
+
 def measure(conn, slots, rows, endpos):
     results = {}
     for name, plugin, options in CONTENDERS:
-        secs, lines, size = peek(conn, slots[name], plugin, options, endpos)
-        # Our value output is one line per row change: anything else means
-        # the numbers would not measure what they claim to.
-        if plugin == "pub_backoffice" and lines != rows:
-            raise SystemExit(f"{name}: {lines} lines for {rows} row changes")
-        results[name] = (rows / secs, size / rows, secs)
+        sql_secs, lines, size = peek(conn, slots[name], plugin, options, endpos)
+        wal_secs, messages, wal_size = stream(slots[name], options, endpos)
+        # Our value output is one line per row change, the same through both
+        # interfaces: anything else means the numbers do not measure what
+        # they claim to.
+        if plugin == "pub_backoffice" and not lines == messages == rows:
+            raise SystemExit(f"{name}: {lines} lines (SQL), {messages} messages (walsender) "
+                             f"for {rows} row changes")
+        if wal_size != size:
+            raise SystemExit(f"{name}: {size} bytes through SQL, {wal_size} through the walsender")
+        results[name] = (rows / sql_secs, rows / wal_secs, size / rows)
     return results
 
 
 def report(phase, rows, results):
     print(f"\n{phase}: {rows} rows decoded")
-    print(f"  {'contender':<40} {'rows/s':>10} {'bytes/row':>10} {'seconds':>8}")
-    for name, (rate, per_row, secs) in results.items():
-        print(f"  {name:<40} {rate:>10.0f} {per_row:>10.1f} {secs:>8.2f}")
+    print(f"  {'contender':<40} {'rows/s SQL':>11} {'rows/s walsender':>17} {'bytes/row':>10}")
+    for name, (sql_rate, wal_rate, per_row) in results.items():
+        print(f"  {name:<40} {sql_rate:>11.0f} {wal_rate:>17.0f} {per_row:>10.1f}")
     for ours, _, _ in OURS:
-        ratios = ", ".join(f"{results[ours][0] / results[p][0]:.2f}x {p}" for p, _, _ in PEERS)
-        print(f"  {ours}: {ratios}")
+        for i, method in enumerate(("SQL", "walsender")):
+            ratios = ", ".join(f"{results[ours][i] / results[p][i]:.2f}x {p}" for p, _, _ in PEERS)
+            print(f"  {ours}, {method}: {ratios}")
 
 
 def main():
@@ -120,6 +158,7 @@ def main():
     ap.add_argument("--rows", type=int, default=int(os.environ.get("PBO_BENCH_ROWS", 1_000_000)))
     ap.add_argument("--updates", type=int, default=int(os.environ.get("PBO_BENCH_UPDATES", 200_000)))
     a = ap.parse_args()
+    build_stream_count()
     setup()
     with connect(DB) as conn:
         slots = create_slots(conn, "insert")
@@ -131,7 +170,7 @@ def main():
         for (slot,) in conn.execute("SELECT slot_name FROM pg_replication_slots WHERE database = %s",
                                     (DB,)).fetchall():
             conn.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
-    print("decoder throughput: SQL peek functions, count(*) and sum(octet_length(data)), 1,000-row transactions")
+    print("decoder throughput on the same WAL, 1,000-row transactions; SQL = peek function, walsender = START_REPLICATION")
     report("inserts", a.rows, inserts)
     report("updates", a.updates, updates)
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: build and install, start a throwaway cluster of its own, run
-# every benchmark test/bench/*.py (each prints its own side-by-side table),
-# stop the cluster.  PBO_PORT chooses the port (default 54339),
-# PBO_BENCHES="decode" runs a subset.
+# every benchmark test/bench/*.py and test/bench/*.sh (each prints its own
+# side-by-side table), stop the cluster.  PBO_PORT chooses the port (default
+# 54339); PBO_BENCHES="decode sales" runs a subset (names without extension).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash test/deps.sh
@@ -13,7 +13,8 @@ eval "export $(bash test/pg_cluster.sh env)"
 bash test/pg_cluster.sh destroy
 trap 'bash test/pg_cluster.sh destroy' EXIT
 bash test/pg_cluster.sh start
-for bench in ${PBO_BENCHES:-$(basename -s .py test/bench/*.py)}; do
+all=$(ls test/bench/*.py test/bench/*.sh | grep -v '/run\.sh$' | xargs -n1 basename | sed 's/\.[a-z]*$//' | sort -u)
+for bench in ${PBO_BENCHES:-$all}; do
     echo "== bench $bench"
-    python3 "test/bench/$bench.py"
+    if [ -f "test/bench/$bench.py" ]; then python3 "test/bench/$bench.py"; else bash "test/bench/$bench.sh"; fi
 done

@@ -1,7 +1,8 @@
 // Runs Debezium's PostgreSQL connector in its embedded engine and writes each
 // change record as one JSON line {"topic":…,"key":…,"value":…}, key and value
-// rendered by Kafka Connect's JsonConverter with schemas.enable=true, exactly as
-// a Kafka consumer of a Debezium topic would receive them.
+// rendered by Kafka Connect's JsonConverter, exactly as a Kafka consumer of a
+// Debezium topic would receive them: with schemas.enable=true to OUT_FILE and
+// with schemas.enable=false to OUT_FILE.bare.
 //
 // usage: java -cp <jars>:<dir> DebeziumDump OUT_FILE MAX_RECORDS IDLE_SECONDS [key=value ...]
 //   Stops after MAX_RECORDS records, or after IDLE_SECONDS without a record once
@@ -60,10 +61,19 @@ public final class DebeziumDump {
         return p;
     }
 
-    private static JsonConverter converter(boolean isKey) {
+    private static JsonConverter converter(boolean isKey, boolean schemas) {
         JsonConverter c = new JsonConverter();
-        c.configure(Map.of("schemas.enable", "true"), isKey);
+        c.configure(Map.of("schemas.enable", Boolean.toString(schemas)), isKey);
         return c;
+    }
+
+    /** One record as a {"topic","key","value"} line, key and value by the given converters. */
+    private static String line(ObjectMapper mapper, SourceRecord r, JsonConverter keys, JsonConverter values)
+            throws IOException {
+        return "{\"topic\":" + mapper.writeValueAsString(r.topic())
+                + ",\"key\":" + json(keys.fromConnectData(r.topic(), r.keySchema(), r.key()))
+                + ",\"value\":" + json(values.fromConnectData(r.topic(), r.valueSchema(), r.value()))
+                + "}\n";
     }
 
     /** JSON text of a converted key or value; a Kafka tombstone (null bytes) is JSON null. */
@@ -78,21 +88,24 @@ public final class DebeziumDump {
         }
         final long maxRecords = Long.parseLong(args[1]);
         final long idleMillis = Long.parseLong(args[2]) * 1000L;
-        final JsonConverter keys = converter(true);
-        final JsonConverter values = converter(false);
+        final JsonConverter keys = converter(true, true);
+        final JsonConverter values = converter(false, true);
+        final JsonConverter bareKeys = converter(true, false);
+        final JsonConverter bareValues = converter(false, false);
         final ObjectMapper mapper = new ObjectMapper();
         final AtomicLong written = new AtomicLong();
         final AtomicLong lastRecordAt = new AtomicLong(System.currentTimeMillis());
 
-        try (BufferedWriter out = Files.newBufferedWriter(Paths.get(args[0]), StandardCharsets.UTF_8)) {
+        try (BufferedWriter out = Files.newBufferedWriter(Paths.get(args[0]), StandardCharsets.UTF_8);
+                BufferedWriter bare = Files.newBufferedWriter(Paths.get(args[0] + ".bare"), StandardCharsets.UTF_8)) {
             DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer = (batch, committer) -> {
                 for (RecordChangeEvent<SourceRecord> event : batch) {
                     SourceRecord r = event.record();
                     try {
-                        out.write("{\"topic\":" + mapper.writeValueAsString(r.topic())
-                                + ",\"key\":" + json(keys.fromConnectData(r.topic(), r.keySchema(), r.key()))
-                                + ",\"value\":" + json(values.fromConnectData(r.topic(), r.valueSchema(), r.value()))
-                                + "}\n");
+                        // the bare line first: a reader that sees a record in OUT finds it in OUT.bare
+                        bare.write(line(mapper, r, bareKeys, bareValues));
+                        bare.flush();
+                        out.write(line(mapper, r, keys, values));
                         out.flush();
                     }
                     catch (IOException e) {

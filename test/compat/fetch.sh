@@ -13,9 +13,11 @@ if [ ! -f "$cache/.complete" ]; then
         -DoutputDirectory="$cache" -Dmdep.includeScope=runtime >&2
     touch "$cache/.complete"
 fi
-classes=$cache/classes
+# One class directory per version of the source: worktrees of other branches
+# share this cache and may hold another DebeziumDump.java.
+classes=$cache/classes-$(sha1sum "$here/DebeziumDump.java" | cut -c1-12)
 cp=$(printf '%s:' "$cache"/*.jar)
-if [ ! -f "$classes/DebeziumDump.class" ] || [ "$here/DebeziumDump.java" -nt "$classes/DebeziumDump.class" ]; then
+if [ ! -f "$classes/DebeziumDump.class" ]; then
     mkdir -p "$classes"
     javac -nowarn -d "$classes" -cp "$cp" "$here/DebeziumDump.java" >&2
 fi

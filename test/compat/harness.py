@@ -31,7 +31,8 @@ class Debezium:
     def __init__(self, out, dbname, port, prefix, slot, properties):
         self.out = Path(out)
         self.log = self.out.with_suffix(".log")
-        for stale in (self.out, self.log):
+        self.bare = Path(str(self.out) + ".bare")
+        for stale in (self.out, self.bare, self.log):
             stale.unlink(missing_ok=True)
         args = ["java", "-cp", classpath(), "DebeziumDump", str(self.out), "100000000", "3600",
                 f"database.port={port}", f"database.dbname={dbname}", f"topic.prefix={prefix}",
@@ -40,10 +41,12 @@ class Debezium:
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL,
                                      stderr=open(self.log, "w"), start_new_session=True)
 
-    def lines(self):
-        if not self.out.exists():
+    def lines(self, schemas=True):
+        """Record lines written so far: JsonConverter with schemas.enable on, or off."""
+        path = self.out if schemas else self.bare
+        if not path.exists():
             return []
-        return [line for line in self.out.read_text().splitlines() if line.strip()]
+        return [line for line in path.read_text().splitlines() if line.strip()]
 
     def records(self):
         return [json.loads(line) for line in self.lines()]
@@ -72,8 +75,12 @@ class Debezium:
                 self.proc.wait()
 
 
-def mask(record):
-    """The record with only the fields Debezium lets differ replaced by a marker."""
+SNAPSHOT_SOURCE_FIELDS = ("ts_ms", "ts_us", "ts_ns", "txId", "lsn", "sequence")
+
+
+def mask(record, source_fields=()):
+    """The record with only the fields Debezium lets differ replaced by a marker
+    (plus `source_fields` of the source block, for snapshot reads)."""
     value = record.get("value")
     payload = value.get("payload") if isinstance(value, dict) and "schema" in value else value
     if isinstance(payload, dict):
@@ -81,8 +88,10 @@ def mask(record):
             if k in payload and "source" in payload:
                 payload[k] = MASKED
         src = payload.get("source")
-        if isinstance(src, dict) and "version" in src:
-            src["version"] = MASKED
+        if isinstance(src, dict):
+            for k in ("version",) + tuple(source_fields):
+                if k in src:
+                    src[k] = MASKED
     return record
 
 
@@ -153,7 +162,7 @@ def label(rec, with_key=True):
     return name + f" key={json.dumps(key, separators=(',', ':'))}" if with_key else name
 
 
-def compare(ours, theirs):
+def compare(ours, theirs, source_fields=()):
     """Differences between two record lists, as readable lines (empty: identical).
 
     Records are aligned on topic and op first, so one missing or extra record
@@ -166,7 +175,8 @@ def compare(ours, theirs):
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
             for i, j in zip(range(i1, i2), range(j1, j2)):
-                diffs = differences(to_ordered(mask(ours[i])), to_ordered(mask(theirs[j])))
+                diffs = differences(to_ordered(mask(ours[i], source_fields)),
+                                    to_ordered(mask(theirs[j], source_fields)))
                 if diffs:
                     report.append(f"record {j} ({label(theirs[j])}):")
                     report += ["  " + d for d in diffs]
@@ -216,14 +226,23 @@ def raw_parts(line):
     return parts
 
 
-def raw_differences(ours_lines, theirs_lines):
+# For snapshot reads: the source block's clock, position and transaction
+# (each side takes its own snapshot).
+RAW_SNAPSHOT_MASKS = [
+    (re.compile(r'("name":"[^"]*","ts_ms":)\d+'), r"\1M"),
+    (re.compile(r'("sequence":)"(?:[^"\\]|\\.)*"(,"ts_us":)\d+(,"ts_ns":)\d+'), r'\1"M"\2M\3M'),
+    (re.compile(r'("txId":)\d+(,"lsn":)\d+(,"xmin":)'), r"\1M\2M\3"),
+]
+
+
+def raw_differences(ours_lines, theirs_lines, extra_masks=()):
     """Byte-level differences of key and value texts, record by record."""
     report = []
     for i, (a, b) in enumerate(zip(ours_lines, theirs_lines)):
         pa, pb = raw_parts(a), raw_parts(b)
         for part in ("key", "value"):
             ta, tb = pa[part], pb[part]
-            for pattern, repl in RAW_MASKS:
+            for pattern, repl in RAW_MASKS + list(extra_masks):
                 ta, tb = pattern.sub(repl, ta), pattern.sub(repl, tb)
             if ta != tb:
                 at = next((k for k in range(min(len(ta), len(tb))) if ta[k] != tb[k]), min(len(ta), len(tb)))
@@ -231,23 +250,3 @@ def raw_differences(ours_lines, theirs_lines):
                               f" Debezium …{tb[max(0, at - 40):at + 40]}…")
     return report
 
-
-def without_schema_text(text):
-    """The payload text of a JsonConverter {"schema":…,"payload":…} document ("null" stays)."""
-    if text == "null":
-        return text
-    decoder = json.JSONDecoder()
-    prefix = '{"schema":'
-    assert text.startswith(prefix), text[:40]
-    _, end = decoder.raw_decode(text, len(prefix))
-    assert text.startswith(',"payload":', end), text[end:end + 40]
-    start = end + len(',"payload":')
-    _, stop = decoder.raw_decode(text, start)
-    return text[start:stop]
-
-
-def without_schemas_line(line):
-    """A record line as JsonConverter with schemas.enable=false would have written it."""
-    parts = raw_parts(line)
-    return ('{"topic":' + parts["topic"] + ',"key":' + without_schema_text(parts["key"])
-            + ',"value":' + without_schema_text(parts["value"]) + "}")

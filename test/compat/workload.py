@@ -170,6 +170,24 @@ MESSAGES = [
     ["SELECT pg_logical_emit_message(false, 'compat', convert_to('non-transactional', 'UTF8'))"],
 ]
 
+# Snapshot reads (op r): a table of mixed types and a small one, read by
+# Debezium's initial snapshot (table.include.list) and by pub.decoder_snapshot().
+SNAPSHOT_SETUP = [
+    "CREATE EXTENSION pub_backoffice",
+    """CREATE TABLE snapshot_mix (id int PRIMARY KEY, b bool, n numeric(10,2), nv numeric, t text,
+        by bytea, d date, ts timestamp, tstz timestamptz, u uuid, jb jsonb, e mood, ai int[],
+        iv interval, big text DEFAULT 'x')""",
+    """INSERT INTO snapshot_mix SELECT i, i % 2 = 0, i * 1.25, i / 7.0, 'row ' || i, '\\x00ff',
+        '2024-02-29'::date + i, '2024-02-29 13:14:15.5'::timestamp + i * interval '1 hour',
+        '2024-02-29 13:14:15.5+01'::timestamptz, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"i": 1}',
+        'ok', ARRAY[i, NULL], i * interval '1 day 1 second', repeat(md5(i::text), 300)
+        FROM generate_series(1, 5) i""",
+    "INSERT INTO snapshot_mix (id) VALUES (6)",
+    "CREATE TABLE snapshot_kegs (id int PRIMARY KEY, beer text NOT NULL)",
+    "INSERT INTO snapshot_kegs VALUES (1, 'stout'), (2, 'mild')",
+]
+SNAPSHOT_TABLES = ["snapshot_kegs", "snapshot_mix"]   # in Debezium's snapshot order
+
 # Handling modes Debezium supports, each run once on both sides.  The same
 # properties are given to Debezium and, under the same names, to our slot.
 MODES = {
