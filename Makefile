@@ -26,7 +26,7 @@ PKG_DEPS    = rdkafka json-c
 # its callback signatures (unused arguments) set off; everything else is an error.
 PG_CPPFLAGS = -Isrc $(shell pkg-config --cflags $(PKG_DEPS) 2>/dev/null) \
               -Wall -Wextra -Werror -Wno-unused-parameter \
-              -Wno-missing-field-initializers -Wno-sign-compare \
+              -Wno-missing-field-initializers \
               -MMD -MP
 SHLIB_LINK  = $(shell pkg-config --libs $(PKG_DEPS) 2>/dev/null)
 EXTRA_CLEAN = results regression.diffs regression.out $(OBJS:.o=.d)

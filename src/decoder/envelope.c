@@ -477,7 +477,7 @@ write_data_collections(StringInfo buf, const TxnContext *txn)
 
 	for (RelationEntry *e = txn->first_collection; e; e = e->txn_next)
 		n++;
-	while (n > capacity * 3 / 4)
+	while ((uint32) n > capacity * 3 / 4)
 		capacity *= 2;
 	slots = palloc(sizeof(CollectionSlot) * Max(n, 1));
 	n = 0;

@@ -189,7 +189,7 @@ set_fixed_properties(rd_kafka_conf_t *conf, const char *transactional_id,
 		{"log.queue", "true"},
 	};
 
-	for (int i = 0; i < lengthof(pairs); i++)
+	for (size_t i = 0; i < lengthof(pairs); i++)
 		if (!set_property(conf, pairs[i][0], pairs[i][1], false, err, errlen))
 			return false;
 	snprintf(num, sizeof(num), "%d", relay_queue_max_messages);
