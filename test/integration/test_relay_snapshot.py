@@ -3,7 +3,6 @@ as op r from the slot's exported snapshot, then streaming continues from the
 snapshot's own position, so each key's Kafka history is the database's
 history of that key from the snapshot on, with no change missing and none
 reported twice."""
-import json
 import random
 import threading
 import time
@@ -13,6 +12,8 @@ import psycopg
 from confluent_kafka import Consumer
 
 from conftest import connect
+from relay_scenarios import kill_worker
+from relay_workload import payload
 
 ROWS = 20_000
 TABLE = "relay_snap"
@@ -63,14 +64,15 @@ class Writer(threading.Thread):
             self.history[i].append(("d", row[0]))
 
 
-def payload(doc):
-    d = json.loads(doc)
-    return d["payload"] if isinstance(d, dict) and "schema" in d and "payload" in d else d
+def ends_in(final):
+    """Each key's last event shows the database's final state."""
+    return lambda events: all(
+        events[i] and events[i][-1][:2] in (("c", v), ("u", v), ("r", v)) for i, v in final.items())
 
 
-def consume(bootstrap, topic, final, timeout=120):
-    """The topic from the start, per key, until each key's last event shows
-    the database's final state and nothing new came for a few seconds."""
+def consume(bootstrap, topic, done, timeout=120):
+    """The topic from the start, per key, until done(events) and nothing new
+    came for a few seconds."""
     c = Consumer({"bootstrap.servers": bootstrap, "group.id": "snap-" + topic,
                   "auto.offset.reset": "earliest", "enable.auto.commit": False,
                   "topic.metadata.refresh.interval.ms": 1000})
@@ -80,8 +82,7 @@ def consume(bootstrap, topic, final, timeout=120):
     while time.time() < deadline:
         m = c.poll(0.5)
         if m is None or m.error():
-            if all(events[i] and events[i][-1][:2] in (("c", v), ("u", v), ("r", v))
-                   for i, v in final.items()):
+            if done(events):
                 quiet_until = quiet_until or time.time() + 3
                 if time.time() > quiet_until:
                     break
@@ -96,14 +97,18 @@ def consume(bootstrap, topic, final, timeout=120):
     return events
 
 
-def test_snapshot_under_concurrent_writes_no_row_missing_none_doubled(relay):
-    relay.configure(brokers="")
-    relay.restart_postgres()
+def load(rows):
     with connect() as c:
         c.execute(f"DROP TABLE IF EXISTS {TABLE}")
         c.execute(f"CREATE TABLE {TABLE} (id int PRIMARY KEY, v bigint NOT NULL)")
         c.execute(f"ALTER TABLE {TABLE} REPLICA IDENTITY FULL")
-        c.execute(f"INSERT INTO {TABLE} SELECT g, g FROM generate_series(0, {ROWS - 1}) g")
+        c.execute(f"INSERT INTO {TABLE} SELECT g, g FROM generate_series(0, {rows - 1}) g")
+
+
+def test_snapshot_under_concurrent_writes_no_row_missing_none_doubled(relay):
+    relay.configure(brokers="")
+    relay.restart_postgres()
+    load(ROWS)
     writer = Writer()
     writer.start()
     time.sleep(0.5)
@@ -121,7 +126,7 @@ def test_snapshot_under_concurrent_writes_no_row_missing_none_doubled(relay):
 
     with connect() as c:
         final = dict(c.execute(f"SELECT id, v FROM {TABLE}").fetchall())
-    events = consume(relay.kafka.bootstrap, f"{relay.prefix}.public.{TABLE}", final)
+    events = consume(relay.kafka.bootstrap, f"{relay.prefix}.public.{TABLE}", ends_in(final))
 
     reads = [e for evs in events.values() for e in evs if e[0] == "r"]
     assert reads, "no snapshot reads"
@@ -161,3 +166,43 @@ def test_snapshot_under_concurrent_writes_no_row_missing_none_doubled(relay):
     # The writes really overlapped the snapshot: some came before its
     # position (the r shows them), some after (streamed behind the r).
     assert folded > 0 and carried_on > 0, (folded, carried_on)
+
+
+def test_crash_mid_snapshot_takes_the_whole_snapshot_again(relay):
+    """The worker is SIGKILLed while the snapshot is half sent: the slot was
+    still ephemeral, so the next start creates it again and sends every row,
+    instead of streaming as if the snapshot had finished."""
+    rows = 100_000
+    relay.configure(brokers="")
+    relay.restart_postgres()
+    load(rows)
+    # A small producer queue keeps the snapshot slow enough to interrupt.
+    relay.configure(snapshot_mode="initial", table_include_list=f"public.{TABLE}",
+                    queue_max_messages="100")
+    with connect() as c:
+        c.execute("SELECT pg_reload_conf()")
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        s = relay.status()
+        if s["state"] == "snapshot" and (s["snapshot_rows_done"] or 0) > 1000:
+            break
+        time.sleep(0.02)
+    assert s["state"] == "snapshot" and s["snapshot_rows_done"] < rows, s
+    kill_worker(relay)
+    relay.start_postgres()
+    relay.wait_streaming(timeout=120)
+    with connect() as c:
+        c.execute(f"INSERT INTO {TABLE} VALUES ({rows}, {rows})")
+    relay.wait_caught_up()
+
+    def complete(events):
+        return len(events) == rows + 1 and all(
+            any(op == "r" for op, _, _ in evs) for i, evs in events.items() if i < rows)
+
+    events = consume(relay.kafka.bootstrap, f"{relay.prefix}.public.{TABLE}", complete)
+    missing = [i for i in range(rows) if not any(op == "r" and v == i for op, v, _ in events[i])]
+    assert not missing, f"{len(missing)} rows never sent, e.g. {missing[:5]}"
+    assert [(op, v) for op, v, _ in events[rows]] == [("c", rows)]
+    last = [i for i, evs in events.items() if any(src.get("snapshot") == "last" for _, _, src in evs)]
+    assert len(last) == 1, "the snapshot was not completed exactly once"
+    assert relay.log_since_start().count("created logical replication slot") == 2
