@@ -70,4 +70,13 @@ extern void decoder_snapshot_row(DecoderSnapshot *snap, Relation rel, HeapTuple 
 								 const char *marker);
 extern void decoder_snapshot_end(DecoderSnapshot *snap);
 
+/*
+ * Whether the options capture a table; and every row of one table in the
+ * active snapshot, with the markers (*first_row: no row was rendered yet;
+ * last_table: the table's last row is the snapshot's last).
+ */
+extern bool decoder_snapshot_includes(DecoderSnapshot *snap, Relation rel);
+extern void decoder_snapshot_table(DecoderSnapshot *snap, Oid relid, bool *first_row,
+								   bool last_table);
+
 #endif							/* PUB_DECODER_H */

@@ -212,9 +212,16 @@ snapshot_marker(bool first_row, bool first_in_table, bool last_in_table, bool la
 	return "true";
 }
 
+/* Whether the options capture this table (its rows would be rendered). */
+bool
+decoder_snapshot_includes(DecoderSnapshot *snap, Relation rel)
+{
+	return relation_cache_get(rel)->included;
+}
+
 /* Every row of one table, one row behind the scan to know which is last. */
-static void
-snapshot_table(DecoderSnapshot *snap, Oid relid, bool *first_row, bool last_table)
+void
+decoder_snapshot_table(DecoderSnapshot *snap, Oid relid, bool *first_row, bool last_table)
 {
 	Relation	rel = table_open(relid, AccessShareLock);
 	TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
@@ -278,7 +285,7 @@ decoder_snapshot_sql(PG_FUNCTION_ARGS)
 	lines.output = snap->opts.output;
 	for (int i = 0; i < n; i++)
 		if (!nulls[i])
-			snapshot_table(snap, DatumGetObjectId(relids[i]), &first_row, i == n - 1);
+			decoder_snapshot_table(snap, DatumGetObjectId(relids[i]), &first_row, i == n - 1);
 	decoder_snapshot_end(snap);
 	return (Datum) 0;
 }

@@ -32,6 +32,7 @@
 #include "relay/producer.h"
 #include "relay/relay_session.h"
 #include "relay/relay_settings.h"
+#include "relay/relay_snapshot.h"
 #include "relay/relay_status.h"
 #include "relay/slot_stream.h"
 
@@ -55,6 +56,7 @@ typedef struct RelaySession
 	XLogRecPtr	skip_upto;		/* Kafka already has transactions ending here */
 	XLogRecPtr	last_end_lsn;	/* of the last transaction produced */
 	TimestampTz last_heartbeat;
+	bool		snapshot_pending;	/* no slot yet: create it with a snapshot */
 	SessionStatus status;		/* of the last attempt to open */
 } RelaySession;
 
@@ -164,6 +166,7 @@ commit_kafka_txn(void)
 static void produce(const char *topic, int topic_len, const char *key, int key_len,
 					const char *value, int value_len, const char *id_header);
 static void route_outbox(const DecoderRecord *r);
+static void stop_decoding(void);
 
 static void
 relay_sink(LogicalDecodingContext *ctx, const DecoderRecord *r, void *arg)
@@ -278,6 +281,70 @@ start_transactions(void)
 	return SESSION_OPEN;
 }
 
+/* A snapshot row: produced like a change, and counted in the view. */
+static void
+snapshot_sink(LogicalDecodingContext *ctx, const DecoderRecord *r, void *arg)
+{
+	if (ShutdownRequestPending)
+		session.abandon = true;
+	relay_sink(ctx, r, arg);
+	RELAY_STATUS_UPDATE(relay_status->snapshot_rows_done++);
+}
+
+/* Every snapshot row acknowledged (in exactly_once: committed in Kafka). */
+static bool
+await_snapshot_acks(XLogRecPtr lsn)
+{
+	if (session.abandon)
+		return false;
+	relay_sink(NULL, &(DecoderRecord) {.kind = DECODER_RECORD_TXN_END, .end_lsn = lsn}, NULL);
+	if (session.exactly_once)
+		commit_kafka_txn();
+	while (!session.abandon && session.tracker.in_flight > 0)
+		wait_for_room();
+	check_producer();
+	return !session.abandon;
+}
+
+/*
+ * The initial snapshot: create the slot with an exported snapshot, send the
+ * captured tables' rows as op r and wait for Kafka to acknowledge them all;
+ * only then make the slot permanent.  Streaming then starts at the slot's
+ * consistent point, which is exactly the snapshot's: no gap, no overlap.  If
+ * anything fails first, the ephemeral slot is dropped and the next attempt
+ * takes the whole snapshot again.
+ */
+static SessionStatus
+take_snapshot(void)
+{
+	XLogRecPtr	lsn;
+
+	relay_status_set_state(RELAY_SNAPSHOT);
+	StartTransactionCommand();
+	XactIsoLevel = XACT_REPEATABLE_READ;
+	lsn = slot_stream_create_exported(relay_slot_name);
+	session.last_end_lsn = lsn;
+	relay_snapshot_tables(decoder_options(), lsn, snapshot_sink, &session);
+	if (!await_snapshot_acks(lsn))
+	{
+		AbortCurrentTransaction();
+		ReplicationSlotRelease();
+		stop_decoding();
+		relay_status_error(LOG, "the initial snapshot was not completely acknowledged by Kafka; "
+						   "it will be taken again");
+		relay_status_set_state(RELAY_WAITING_FOR_BROKER);
+		return SESSION_RETRY;
+	}
+	slot_stream_persist();
+	CommitTransactionCommand();
+	ack_tracker_reset(&session.tracker);
+	session.snapshot_pending = false;
+	ereport(LOG,
+			(errmsg("pub_backoffice relay sent the initial snapshot; streaming from %X/%X",
+					LSN_FORMAT_ARGS(lsn))));
+	return SESSION_OPEN;
+}
+
 static SessionStatus
 start_decoding(void)
 {
@@ -305,6 +372,14 @@ start_decoding(void)
 	outbox_router_configure();
 	decoder_record_sink = relay_sink;
 	decoder_record_sink_arg = &session;
+	session.abandon = session.yield = false;
+	if (session.snapshot_pending)
+	{
+		SessionStatus s = take_snapshot();
+
+		if (s != SESSION_OPEN)
+			return s;
+	}
 	slot_stream_start(decoder_options());
 	session.decoding = true;
 	session.abandon = session.yield = false;
@@ -359,7 +434,8 @@ run_guarded(void (*fn) (void *), void *arg)
 static void
 acquire(void *arg)
 {
-	*(SlotAcquireResult *) arg = slot_stream_acquire(relay_slot_name);
+	*(SlotAcquireResult *) arg =
+		slot_stream_acquire(relay_slot_name, relay_snapshot_mode == RELAY_SNAPSHOT_NEVER);
 }
 
 static void
@@ -397,6 +473,7 @@ open_session(void)
 			relay_status_set_state(RELAY_WAITING_FOR_SLOT);
 			return SESSION_RETRY;
 		}
+		session.snapshot_pending = slot == SLOT_MISSING;
 	}
 	if (!run_guarded(start, &status))
 	{

@@ -27,6 +27,7 @@ char	   *relay_kafka_secret_properties = NULL;
 char	   *relay_compression = NULL;
 char	   *relay_outbox_table = NULL;
 int			relay_delivery_mode = RELAY_AT_LEAST_ONCE;
+int			relay_snapshot_mode = RELAY_SNAPSHOT_INITIAL;
 int			relay_batch_max_events = 10000;
 int			relay_queue_max_messages = 100000;
 int			relay_queue_max_kbytes = 65536;
@@ -40,6 +41,12 @@ int			relay_slot_save_interval_ms = 100;
 static const struct config_enum_entry delivery_modes[] = {
 	{"at_least_once", RELAY_AT_LEAST_ONCE, false},
 	{"exactly_once", RELAY_EXACTLY_ONCE, false},
+	{NULL, 0, false}
+};
+
+static const struct config_enum_entry snapshot_modes[] = {
+	{"initial", RELAY_SNAPSHOT_INITIAL, false},
+	{"never", RELAY_SNAPSHOT_NEVER, false},
 	{NULL, 0, false}
 };
 
@@ -97,6 +104,10 @@ relay_define_settings(void)
 							 "at_least_once, or exactly_once with Kafka transactions.",
 							 NULL, &relay_delivery_mode, RELAY_AT_LEAST_ONCE,
 							 delivery_modes, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomEnumVariable("pub_backoffice.snapshot_mode",
+							 "initial: send the captured tables' rows (op r) when the slot is created; never: only changes.",
+							 NULL, &relay_snapshot_mode, RELAY_SNAPSHOT_INITIAL,
+							 snapshot_modes, PGC_SIGHUP, 0, NULL, NULL, NULL);
 	define_int("pub_backoffice.batch_max_events",
 			   "Most events decoded per unit of work (and per Kafka transaction in exactly_once mode).",
 			   &relay_batch_max_events, 10000, 1, 1000000, 0);

@@ -13,6 +13,12 @@ typedef enum RelayDeliveryMode
 	RELAY_EXACTLY_ONCE
 } RelayDeliveryMode;
 
+typedef enum RelaySnapshotMode
+{
+	RELAY_SNAPSHOT_INITIAL,		/* existing rows as op r when the slot is new */
+	RELAY_SNAPSHOT_NEVER
+} RelaySnapshotMode;
+
 extern char *relay_brokers;
 extern char *relay_topic_prefix;
 extern char *relay_database;
@@ -24,6 +30,7 @@ extern char *relay_kafka_secret_properties;
 extern char *relay_compression;
 extern char *relay_outbox_table;
 extern int	relay_delivery_mode;
+extern int	relay_snapshot_mode;
 extern int	relay_batch_max_events;
 extern int	relay_queue_max_messages;
 extern int	relay_queue_max_kbytes;

@@ -16,9 +16,11 @@
 #include "replication/decode.h"
 #include "replication/logical.h"
 #include "replication/slot.h"
+#include "replication/snapbuild.h"
 #include "storage/proc.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "relay/slot_stream.h"
@@ -43,24 +45,56 @@ do_write(LogicalDecodingContext *c, XLogRecPtr lsn, TransactionId xid, bool last
 	elog(ERROR, "the pub_backoffice decoder wrote text while the relay expected records");
 }
 
+/*
+ * Create the slot.  With export_snapshot, as CREATE_REPLICATION_SLOT ...
+ * USE_SNAPSHOT does: the current (repeatable read) transaction imports the
+ * snapshot of the slot's consistent point, and the slot stays ephemeral
+ * until slot_stream_persist(), so a crash before then drops it and the next
+ * start takes the snapshot again.
+ */
 static void
-create_slot(const char *name)
+create_slot(const char *name, bool export_snapshot)
 {
 	LogicalDecodingContext *init;
 
 	CheckLogicalDecodingRequirements();
 	ReplicationSlotCreate(name, true, RS_EPHEMERAL, false);
-	init = CreateInitDecodingContext(PLUGIN_NAME, NIL, false, InvalidXLogRecPtr,
+	init = CreateInitDecodingContext(PLUGIN_NAME, NIL, export_snapshot, InvalidXLogRecPtr,
 									 XL_ROUTINE(.page_read = read_local_xlog_page,
 												.segment_open = wal_segment_open,
 												.segment_close = wal_segment_close),
 									 NULL, NULL, NULL);
 	DecodingContextFindStartpoint(init);
+	if (export_snapshot)
+		RestoreTransactionSnapshot(SnapBuildInitialSnapshot(init->snapshot_builder), MyProc);
 	FreeDecodingContext(init);
-	ReplicationSlotPersist();
+	if (!export_snapshot)
+		ReplicationSlotPersist();
 	ereport(LOG,
 			(errmsg("pub_backoffice relay created logical replication slot \"%s\" at %X/%X",
 					name, LSN_FORMAT_ARGS(MyReplicationSlot->data.confirmed_flush))));
+}
+
+XLogRecPtr
+slot_stream_create_exported(const char *name)
+{
+	Assert(MyReplicationSlot == NULL && IsTransactionState() &&
+		   XactIsoLevel == XACT_REPEATABLE_READ);
+	create_slot(name, true);
+	return MyReplicationSlot->data.confirmed_flush;
+}
+
+void
+slot_stream_persist(void)
+{
+	ReplicationSlot *s = MyReplicationSlot;
+
+	/* The data xmin held back for the exported snapshot is not needed now. */
+	SpinLockAcquire(&s->mutex);
+	s->effective_xmin = InvalidTransactionId;
+	SpinLockRelease(&s->mutex);
+	ReplicationSlotsComputeRequiredXmin(false);
+	ReplicationSlotPersist();
 }
 
 static void
@@ -79,7 +113,7 @@ check_slot(const char *name)
 }
 
 SlotAcquireResult
-slot_stream_acquire(const char *name)
+slot_stream_acquire(const char *name, bool create)
 {
 	ReplicationSlot *s;
 	int			active_pid = 0;
@@ -95,9 +129,11 @@ slot_stream_acquire(const char *name)
 	}
 	LWLockRelease(ReplicationSlotControlLock);
 
+	if (s == NULL && !create)
+		return SLOT_MISSING;
 	if (s == NULL)
 	{
-		create_slot(name);
+		create_slot(name, false);
 		return SLOT_CREATED;
 	}
 	if (active_pid != 0 && active_pid != MyProcPid)

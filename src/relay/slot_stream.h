@@ -12,12 +12,22 @@
 typedef enum SlotAcquireResult
 {
 	SLOT_ACQUIRED,
-	SLOT_CREATED,				/* new: an initial snapshot may be taken */
+	SLOT_CREATED,				/* new, without a snapshot */
+	SLOT_MISSING,				/* not created: see slot_stream_create_exported */
 	SLOT_BUSY					/* active in another process: wait */
 } SlotAcquireResult;
 
-/* Acquire the slot, creating it with our plugin if it does not exist. */
-extern SlotAcquireResult slot_stream_acquire(const char *name);
+/* Acquire the slot, creating it with our plugin if missing and create. */
+extern SlotAcquireResult slot_stream_acquire(const char *name, bool create);
+
+/*
+ * Create the slot, ephemeral, and import the snapshot of its consistent
+ * point (returned) into the current repeatable read transaction, which must
+ * have taken no snapshot yet.  slot_stream_persist() makes the slot
+ * permanent once the snapshot's rows are safely out.
+ */
+extern XLogRecPtr slot_stream_create_exported(const char *name);
+extern void slot_stream_persist(void);
 
 /* Start decoding at the slot's confirmed position; options are DefElems. */
 extern void slot_stream_start(List *options);
