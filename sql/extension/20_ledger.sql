@@ -140,15 +140,23 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION pub.refuse_change() IS 'Trigger: refuses UPDATE, DELETE and TRUNCATE on append-only tables';
 
-CREATE TRIGGER journal_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.journal_entry
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER journal_entry_append_only ON pub.journal_entry IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.journal_entry is append-only';
-CREATE TRIGGER journal_line_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.journal_line
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER journal_line_append_only ON pub.journal_line IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.journal_line is append-only';
-CREATE TRIGGER accounting_period_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.accounting_period
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER accounting_period_append_only ON pub.accounting_period IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.accounting_period is append-only';
+-- One place for the append-only rule: the trigger and its comment, by table.
+CREATE FUNCTION pub.make_append_only(p_table regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pub, pg_catalog AS $$
+DECLARE
+    t text := (SELECT relname FROM pg_class WHERE oid = p_table);
+BEGIN
+    EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE OR TRUNCATE ON %s
+                        FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change()', t || '_append_only', p_table);
+    EXECUTE format('COMMENT ON TRIGGER %I ON %s IS %L', t || '_append_only', p_table,
+                   format('Refuses UPDATE, DELETE and TRUNCATE: %s is append-only', p_table));
+END $$;
+COMMENT ON FUNCTION pub.make_append_only(regclass) IS
+    'Makes a table append-only: a statement trigger <table>_append_only that calls pub.refuse_change()';
+
+SELECT pub.make_append_only('pub.journal_entry');
+SELECT pub.make_append_only('pub.journal_line');
+SELECT pub.make_append_only('pub.accounting_period');
 
 CREATE FUNCTION pub.journal_entry_check_period() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pub, pg_catalog AS $$
@@ -297,9 +305,7 @@ COMMENT ON FUNCTION pub.manual_journal_post() IS 'Trigger: validates a manual jo
 CREATE TRIGGER manual_journal_post BEFORE INSERT ON pub.manual_journal
     FOR EACH ROW EXECUTE FUNCTION pub.manual_journal_post();
 COMMENT ON TRIGGER manual_journal_post ON pub.manual_journal IS 'Validates a manual journal and posts it';
-CREATE TRIGGER manual_journal_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.manual_journal
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER manual_journal_append_only ON pub.manual_journal IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.manual_journal is append-only';
+SELECT pub.make_append_only('pub.manual_journal');
 
 CREATE FUNCTION pub.post_journal(p_venue bigint, p_date date, p_memo text, p_key text, p_lines jsonb)
 RETURNS bigint

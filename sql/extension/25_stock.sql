@@ -51,9 +51,7 @@ COMMENT ON COLUMN pub.stock_movement.valued IS 'true for inbound movements at th
 COMMENT ON COLUMN pub.stock_movement.source_id IS 'Id of the sale, invoice, wastage, transfer or stocktake that caused it';
 COMMENT ON COLUMN pub.stock_movement.moved_on IS 'Business date of the movement';
 
-CREATE TRIGGER stock_movement_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stock_movement
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER stock_movement_append_only ON pub.stock_movement IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.stock_movement is append-only';
+SELECT pub.make_append_only('pub.stock_movement');
 
 -- Applies a statement's movements to the levels: locks the rows in item
 -- order (no deadlock between tills), updates quantity and average cost,

@@ -56,15 +56,9 @@ CREATE TABLE pub.sale_payment (
 );
 COMMENT ON TABLE pub.sale_payment IS 'How a sale was paid (cash or card); the amounts sum to the sale''s total';
 
-CREATE TRIGGER sale_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER sale_append_only ON pub.sale IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale is append-only';
-CREATE TRIGGER sale_line_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale_line
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER sale_line_append_only ON pub.sale_line IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale_line is append-only';
-CREATE TRIGGER sale_payment_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.sale_payment
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER sale_payment_append_only ON pub.sale_payment IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.sale_payment is append-only';
+SELECT pub.make_append_only('pub.sale');
+SELECT pub.make_append_only('pub.sale_line');
+SELECT pub.make_append_only('pub.sale_payment');
 
 -- Posts one sale (called by the deferred trigger; a no-op when posted).
 -- Two statements on the good path: read and check; then move stock and post

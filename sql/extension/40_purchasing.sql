@@ -57,15 +57,9 @@ CREATE TABLE pub.supplier_payment (
 COMMENT ON TABLE pub.supplier_payment IS 'A payment to a supplier from the bank: Dr accounts payable, Cr bank';
 COMMENT ON COLUMN pub.supplier_payment.reference IS 'Bank reference, unique per supplier (the payment''s idempotency key)';
 
-CREATE TRIGGER purchase_invoice_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.purchase_invoice
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER purchase_invoice_append_only ON pub.purchase_invoice IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.purchase_invoice is append-only';
-CREATE TRIGGER purchase_invoice_line_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.purchase_invoice_line
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER purchase_invoice_line_append_only ON pub.purchase_invoice_line IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.purchase_invoice_line is append-only';
-CREATE TRIGGER supplier_payment_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.supplier_payment
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER supplier_payment_append_only ON pub.supplier_payment IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.supplier_payment is append-only';
+SELECT pub.make_append_only('pub.purchase_invoice');
+SELECT pub.make_append_only('pub.purchase_invoice_line');
+SELECT pub.make_append_only('pub.supplier_payment');
 
 -- Posts a supplier document once: stock, average cost, journal, event.
 CREATE FUNCTION pub.post_invoice(p_invoice bigint) RETURNS bigint

@@ -31,9 +31,7 @@ END $$;
 COMMENT ON FUNCTION pub.wastage_post() IS 'Trigger: books wastage out of stock and into the wastage expense';
 CREATE TRIGGER wastage_post AFTER INSERT ON pub.wastage FOR EACH ROW EXECUTE FUNCTION pub.wastage_post();
 COMMENT ON TRIGGER wastage_post ON pub.wastage IS 'Books wastage out of stock and into the wastage expense';
-CREATE TRIGGER wastage_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.wastage
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER wastage_append_only ON pub.wastage IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.wastage is append-only';
+SELECT pub.make_append_only('pub.wastage');
 
 CREATE TABLE pub.stock_transfer (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -78,9 +76,7 @@ END $$;
 COMMENT ON FUNCTION pub.stock_transfer_post() IS 'Trigger: moves stock between venues at average cost and posts both sides';
 CREATE TRIGGER stock_transfer_post AFTER INSERT ON pub.stock_transfer FOR EACH ROW EXECUTE FUNCTION pub.stock_transfer_post();
 COMMENT ON TRIGGER stock_transfer_post ON pub.stock_transfer IS 'Moves the stock between the two venues and posts both sides';
-CREATE TRIGGER stock_transfer_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stock_transfer
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER stock_transfer_append_only ON pub.stock_transfer IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.stock_transfer is append-only';
+SELECT pub.make_append_only('pub.stock_transfer');
 
 CREATE FUNCTION pub.record_wastage(p_venue bigint, p_stock_item bigint, p_quantity numeric, p_on date, p_reason text)
 RETURNS bigint

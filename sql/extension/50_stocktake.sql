@@ -46,15 +46,9 @@ CREATE TABLE pub.stocktake_result (
 COMMENT ON TABLE pub.stocktake_result IS 'Per counted item: the level expected from the movement log, the count, and the variance (counted - expected; negative = missing)';
 COMMENT ON COLUMN pub.stocktake_result.retail_per_unit IS 'Net selling price per base unit of the product that sells the item alone (the cheapest per unit when several do)';
 
-CREATE TRIGGER stocktake_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stocktake
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER stocktake_append_only ON pub.stocktake IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.stocktake is append-only';
-CREATE TRIGGER stocktake_count_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stocktake_count
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER stocktake_count_append_only ON pub.stocktake_count IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.stocktake_count is append-only';
-CREATE TRIGGER stocktake_result_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON pub.stocktake_result
-    FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER stocktake_result_append_only ON pub.stocktake_result IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.stocktake_result is append-only';
+SELECT pub.make_append_only('pub.stocktake');
+SELECT pub.make_append_only('pub.stocktake_count');
+SELECT pub.make_append_only('pub.stocktake_result');
 
 -- Net retail value of one base unit of a stock item on a date.
 CREATE FUNCTION pub.retail_per_unit(p_item bigint, p_on date) RETURNS numeric

@@ -21,7 +21,7 @@ COMMENT ON COLUMN pub.outbox.aggregateid IS 'Id of the aggregate (sale id, invoi
 COMMENT ON COLUMN pub.outbox.type IS 'SaleRecorded, DeliveryBooked, StockBelowPar, PeriodClosed';
 CREATE TRIGGER outbox_append_only BEFORE UPDATE OR TRUNCATE ON pub.outbox
     FOR EACH STATEMENT EXECUTE FUNCTION pub.refuse_change();
-COMMENT ON TRIGGER outbox_append_only ON pub.outbox IS 'Refuses UPDATE, DELETE and TRUNCATE: pub.outbox is append-only';
+COMMENT ON TRIGGER outbox_append_only ON pub.outbox IS 'Refuses UPDATE and TRUNCATE on pub.outbox; relayed events may be deleted';
 
 
 CREATE FUNCTION pub.accounting_period_event() RETURNS trigger
