@@ -32,3 +32,6 @@ fi
 # default, 3.9 for SASL/SCRAM (librdkafka 2.0.2 cannot authenticate to 4.x).
 bash test/kafka/broker.sh fetch
 KAFKA_VERSION=3.9.1 bash test/kafka/broker.sh fetch
+# Kafka Connect with Debezium's JDBC sink connector (Maven Central), for
+# test/integration/test_relay_jdbc_sink.py.
+bash test/kafka/connect.sh fetch
