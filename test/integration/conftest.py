@@ -17,23 +17,28 @@ BROKER = os.path.join(TOP, "test", "kafka", "broker.sh")
 CLUSTER = os.path.join(TOP, "test", "pg_cluster.sh")
 
 
-def sh(*args, check=True):
-    return subprocess.run(args, check=check, capture_output=True, text=True).stdout.strip()
+def sh(*args, check=True, env=None):
+    return subprocess.run(args, check=check, capture_output=True, text=True,
+                          env=env).stdout.strip()
 
 
 class Broker:
-    def __init__(self):
+    """test/kafka/broker.sh; settings such as KAFKA_VERSION and KAFKA_DIR
+    pick another broker than the session's."""
+
+    def __init__(self, **settings):
         self.bootstrap = None
+        self.env = dict(os.environ, **settings) if settings else None
 
     def start(self):
-        self.bootstrap = sh("bash", BROKER, "start").splitlines()[-1]
+        self.bootstrap = sh("bash", BROKER, "start", env=self.env).splitlines()[-1]
         return self.bootstrap
 
     def kill(self):
-        sh("bash", BROKER, "kill")
+        sh("bash", BROKER, "kill", env=self.env)
 
     def stop(self):
-        sh("bash", BROKER, "stop", check=False)
+        sh("bash", BROKER, "stop", check=False, env=self.env)
 
 
 @pytest.fixture(scope="session")

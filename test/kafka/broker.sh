@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A single-node Apache Kafka broker (KRaft, combined broker+controller) on
 # 127.0.0.1 for the tests:  start | stop | kill | restart | env | fetch.
-#   KAFKA_VERSION (default 4.1.1; 3.9.x works too) picks the release, fetched
+#   KAFKA_VERSION (default 4.1.1; 3.9.x works too; 2.8.x starts a KRaft node
+#   without transactions) picks the release, fetched
 #   with Maven from Maven Central into ~/.cache/pub_backoffice/kafka-<ver>/.
 #   KAFKA_DIR (default /tmp/pub_backoffice-kafka-$PBO_PORT) holds its data,
 #   log, pid and port.  `start` prints the bootstrap address when ready;
