@@ -49,6 +49,13 @@ def kafka():
     broker.stop()
 
 
+def lsn(text):
+    """A pg_lsn ('16/B374D848', as psycopg returns it) as a number: compared
+    as text, '0/FFFFFFF' would sort after '0/10000000'."""
+    hi, lo = text.split("/")
+    return int(hi, 16) << 32 | int(lo, 16)
+
+
 def connect(dbname="postgres", autocommit=True):
     return psycopg.connect(dbname=dbname, autocommit=autocommit)
 
@@ -145,7 +152,7 @@ class Relay:
         deadline = time.time() + timeout
         while time.time() < deadline:
             s = self.status()
-            if s["last_acked_lsn"] is not None and s["last_acked_lsn"] >= target:
+            if s["last_acked_lsn"] is not None and lsn(s["last_acked_lsn"]) >= lsn(target):
                 return s
             time.sleep(0.2)
         raise AssertionError(f"relay did not catch up to {target}: {self.status()}")
