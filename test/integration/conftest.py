@@ -56,6 +56,32 @@ def lsn(text):
     return int(hi, 16) << 32 | int(lo, 16)
 
 
+def committed_records(bootstrap, topic, timeout=20):
+    """The committed records of topic, [(partition, key, value)], from each
+    partition's start to its end when called (read_committed; a record
+    stream that never pauses never gives an end-of-partition event)."""
+    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "read-" + topic,
+                         "isolation.level": "read_committed", "enable.auto.commit": False})
+    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+    ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+            for p in partitions}
+    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
+    records, deadline = [], time.time() + timeout
+
+    def at_ends():
+        return all(tp.offset >= ends[tp.partition] for tp in
+                   consumer.position([TopicPartition(topic, p) for p in ends if ends[p] > 0]))
+
+    while not at_ends():
+        assert time.time() < deadline, f"{topic} not read to its end"
+        m = consumer.poll(0.2)
+        if m is not None and not m.error():
+            records.append((m.partition(), m.key(), m.value()))
+    consumer.close()
+    return records
+
+
 def connect(dbname="postgres", autocommit=True):
     return psycopg.connect(dbname=dbname, autocommit=autocommit)
 

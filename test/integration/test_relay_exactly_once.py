@@ -5,7 +5,7 @@ import os
 import time
 
 import relay_workload as w
-from conftest import Broker, connect
+from conftest import Broker, committed_records, connect
 from relay_scenarios import CHANGES, SMALL, check, crash_mid_stream, kill_worker, start
 
 EXACTLY_ONCE = {"delivery_mode": "exactly_once", "batch_max_events": "2000"}
@@ -26,6 +26,16 @@ def test_exactly_once_no_duplicates_after_worker_sigkill(relay):
                      isolation="read_committed", **EXACTLY_ONCE)
     # The slot was behind Kafka at the crash: the offsets topic was needed.
     assert "skipping them" in relay.log_since_start()
+
+
+def test_exactly_once_heartbeats_lose_and_double_nothing_after_worker_sigkill(relay):
+    """Heartbeats every 50 ms, each a Kafka transaction whose offsets record
+    moves the position on: a crash mid-stream still loses nothing and
+    doubles nothing."""
+    crash_mid_stream(relay, lambda: kill_worker(relay), exact=True,
+                     isolation="read_committed", heartbeat_interval="50ms", **EXACTLY_ONCE)
+    assert "skipping them" in relay.log_since_start()
+    assert len(committed_records(relay.kafka.bootstrap, f"__debezium-heartbeat.{relay.prefix}")) > 10
 
 
 def test_exactly_once_no_duplicates_after_postgres_immediate_stop(relay):
