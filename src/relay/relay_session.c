@@ -496,9 +496,19 @@ static void
 rewind_to_slot(void)
 {
 	char		err[256] = "delivery failed";
+	bool		unsupported = producer_unsupported();
 
 	producer_failed(err, sizeof(err));
 	stop_decoding();
+	if (unsupported)
+	{
+		/* Not a fault to retry: wait for new settings (or a reload). */
+		relay_status_error(LOG, "%s; the relay needs an idempotent producer and waits for a "
+						   "configuration reload", err);
+		relay_status_set_state(RELAY_MISCONFIGURED);
+		session.status = SESSION_MISCONFIGURED;
+		return;
+	}
 	RELAY_STATUS_UPDATE(relay_status->retries++);
 	relay_status_error(LOG, "%s; resuming from the slot's confirmed position %X/%X",
 					   err, LSN_FORMAT_ARGS(slot_stream_confirmed()));

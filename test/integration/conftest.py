@@ -56,6 +56,18 @@ def lsn(text):
     return int(hi, 16) << 32 | int(lo, 16)
 
 
+@pytest.fixture(scope="session")
+def kafka_2_8():
+    """A real Kafka 2.8.2 node in KRaft mode, whose early-access KRaft has no
+    transactions and no idempotent producer (InitProducerId is not served,
+    KAFKA-12365)."""
+    broker = Broker(KAFKA_VERSION="2.8.2",
+                    KAFKA_DIR=f"/tmp/pub_backoffice-kafka-2.8-{os.environ.get('PBO_PORT', '54329')}")
+    broker.start()
+    yield broker
+    broker.stop()
+
+
 def committed_records(bootstrap, topic, timeout=20):
     """The committed records of topic, [(partition, key, value)], from each
     partition's start to its end when called (read_committed; a record

@@ -48,6 +48,19 @@ def test_missing_database_is_one_log_line_and_a_state(relay):
                        database="no_such_db")
 
 
+def test_broker_without_idempotence_is_one_log_line_and_a_state(relay, kafka_2_8):
+    """at_least_once needs the idempotent producer, which Kafka 2.8's KRaft
+    mode does not offer: a clear refusal, not a retry loop."""
+    misconfigured_once(relay, "Idempotent producer not supported",
+                       "the relay needs an idempotent producer", brokers=kafka_2_8.bootstrap)
+    assert relay.status()["retries"] == 0
+    # Pointed at a current broker and reloaded: the relay streams.
+    relay.configure()
+    with connect() as c:
+        c.execute("SELECT pg_reload_conf()")
+    wait_state(relay, "streaming")
+
+
 def test_secrets_never_appear_in_logs_or_views(relay):
     secret = "S3cret-Pw-4711"
     relay.configure(kafka_secret_properties=f"sasl.password={secret},{secret}x")
