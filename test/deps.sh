@@ -29,6 +29,11 @@ if ! python3 -c 'import psycopg, confluent_kafka' 2>/dev/null; then
 fi
 
 # The Kafka brokers' jars (Maven Central) for the integration tests: 4.x by
-# default, 3.9 for SASL/SCRAM (librdkafka 2.0.2 cannot authenticate to 4.x).
+# default, 3.9 for SASL/SCRAM (librdkafka 2.0.2 cannot authenticate to 4.x),
+# 2.8 (KRaft without transactions) for exactly_once's refusal.
 bash test/kafka/broker.sh fetch
 KAFKA_VERSION=3.9.1 bash test/kafka/broker.sh fetch
+KAFKA_VERSION=2.8.2 bash test/kafka/broker.sh fetch
+# Kafka Connect with Debezium's JDBC sink connector (Maven Central), for
+# test/integration/test_relay_jdbc_sink.py.
+bash test/kafka/connect.sh fetch

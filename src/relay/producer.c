@@ -362,6 +362,15 @@ producer_failed(char *err, size_t errlen)
 }
 
 bool
+producer_unsupported(void)
+{
+	char		why[256];
+
+	return rk != NULL &&
+		rd_kafka_fatal_error(rk, why, sizeof(why)) == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE;
+}
+
+bool
 producer_acked_recently(void)
 {
 	bool		r = acked_recently;

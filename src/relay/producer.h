@@ -36,6 +36,11 @@ extern bool producer_flush(int timeout_ms);
 
 /* A fatal producer error (or a failed delivery); message in err. */
 extern bool producer_failed(char *err, size_t errlen);
+/*
+ * The fatal error is that the brokers lack a feature the producer needs
+ * (idempotence: no InitProducerId): retrying cannot help.
+ */
+extern bool producer_unsupported(void);
 /* Whether any acknowledgement arrived since the last call. */
 extern bool producer_acked_recently(void);
 

@@ -140,27 +140,35 @@ begin_kafka_txn(void)
 }
 
 /*
- * Close the unit of work's Kafka transaction: its events and the end LSN of
- * its last PostgreSQL transaction in the offsets topic, atomically.
+ * Commit the open Kafka transaction with end_lsn in the offsets topic,
+ * atomically; on failure, rewind.
  */
-static void
-commit_kafka_txn(void)
+static bool
+commit_kafka_txn_at(XLogRecPtr end_lsn)
 {
 	char		err[256];
 
 	if (!session.in_kafka_txn)
-		return;
+		return false;
 	session.in_kafka_txn = false;
-	if (!offsets_topic_write(session.last_end_lsn) ||
+	if (!offsets_topic_write(end_lsn) ||
 		!producer_commit_transaction(KAFKA_TXN_TIMEOUT_MS, err, sizeof(err)))
 	{
 		relay_status_error(LOG, "could not commit the Kafka transaction ending at %X/%X",
-						   LSN_FORMAT_ARGS(session.last_end_lsn));
+						   LSN_FORMAT_ARGS(end_lsn));
 		session.abandon = session.yield = true;
-		return;
+		return false;
 	}
 	producer_poll(0);
-	RELAY_STATUS_UPDATE(relay_status->batches++);
+	return true;
+}
+
+/* Close the unit of work: its events and its last transaction's end LSN. */
+static void
+commit_kafka_txn(void)
+{
+	if (commit_kafka_txn_at(session.last_end_lsn))
+		RELAY_STATUS_UPDATE(relay_status->batches++);
 }
 
 static void produce(const char *topic, int topic_len, const char *key, int key_len,
@@ -488,9 +496,19 @@ static void
 rewind_to_slot(void)
 {
 	char		err[256] = "delivery failed";
+	bool		unsupported = producer_unsupported();
 
 	producer_failed(err, sizeof(err));
 	stop_decoding();
+	if (unsupported)
+	{
+		/* Not a fault to retry: wait for new settings (or a reload). */
+		relay_status_error(LOG, "%s; the relay needs an idempotent producer and waits for a "
+						   "configuration reload", err);
+		relay_status_set_state(RELAY_MISCONFIGURED);
+		session.status = SESSION_MISCONFIGURED;
+		return;
+	}
 	RELAY_STATUS_UPDATE(relay_status->retries++);
 	relay_status_error(LOG, "%s; resuming from the slot's confirmed position %X/%X",
 					   err, LSN_FORMAT_ARGS(slot_stream_confirmed()));
@@ -502,6 +520,13 @@ rewind_to_slot(void)
 	(void) relay_session_open();
 }
 
+/*
+ * In exactly_once a heartbeat is a Kafka transaction of its own (a
+ * transactional producer cannot write outside one), sent only when every
+ * decoded transaction is committed in Kafka: its offsets record can then say
+ * that Kafka holds everything up to the decoded position, never less than a
+ * record before it (skip_upto).
+ */
 static void
 heartbeat(void)
 {
@@ -510,7 +535,9 @@ heartbeat(void)
 	char		key[NAMEDATALEN * 2];
 	char		value[64];
 
-	if (relay_heartbeat_interval_ms <= 0 || relay_delivery_mode == RELAY_EXACTLY_ONCE)
+	if (relay_heartbeat_interval_ms <= 0)
+		return;
+	if (session.exactly_once && (session.abandon || !ack_tracker_idle(&session.tracker)))
 		return;
 	now = GetCurrentTimestamp();
 	if (!TimestampDifferenceExceeds(session.last_heartbeat, now, relay_heartbeat_interval_ms))
@@ -520,8 +547,12 @@ heartbeat(void)
 	snprintf(key, sizeof(key), "{\"serverName\":\"%s\"}", relay_topic_prefix);
 	snprintf(value, sizeof(value), "{\"ts_ms\":" INT64_FORMAT "}",
 			 (int64) (now / 1000 + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000));
+	if (session.exactly_once && !begin_kafka_txn())
+		return;
 	(void) producer_send(topic, strlen(topic), key, strlen(key), value, strlen(value),
 						 NULL, ACK_UNTRACKED);
+	if (session.exactly_once)
+		(void) commit_kafka_txn_at(Max(session.skip_upto, slot_stream_decoded_upto()));
 }
 
 bool

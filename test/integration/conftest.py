@@ -17,23 +17,28 @@ BROKER = os.path.join(TOP, "test", "kafka", "broker.sh")
 CLUSTER = os.path.join(TOP, "test", "pg_cluster.sh")
 
 
-def sh(*args, check=True):
-    return subprocess.run(args, check=check, capture_output=True, text=True).stdout.strip()
+def sh(*args, check=True, env=None):
+    return subprocess.run(args, check=check, capture_output=True, text=True,
+                          env=env).stdout.strip()
 
 
 class Broker:
-    def __init__(self):
+    """test/kafka/broker.sh; settings such as KAFKA_VERSION and KAFKA_DIR
+    pick another broker than the session's."""
+
+    def __init__(self, **settings):
         self.bootstrap = None
+        self.env = dict(os.environ, **settings) if settings else None
 
     def start(self):
-        self.bootstrap = sh("bash", BROKER, "start").splitlines()[-1]
+        self.bootstrap = sh("bash", BROKER, "start", env=self.env).splitlines()[-1]
         return self.bootstrap
 
     def kill(self):
-        sh("bash", BROKER, "kill")
+        sh("bash", BROKER, "kill", env=self.env)
 
     def stop(self):
-        sh("bash", BROKER, "stop", check=False)
+        sh("bash", BROKER, "stop", check=False, env=self.env)
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +47,51 @@ def kafka():
     broker.start()
     yield broker
     broker.stop()
+
+
+def lsn(text):
+    """A pg_lsn ('16/B374D848', as psycopg returns it) as a number: compared
+    as text, '0/FFFFFFF' would sort after '0/10000000'."""
+    hi, lo = text.split("/")
+    return int(hi, 16) << 32 | int(lo, 16)
+
+
+@pytest.fixture(scope="session")
+def kafka_2_8():
+    """A real Kafka 2.8.2 node in KRaft mode, whose early-access KRaft has no
+    transactions and no idempotent producer (InitProducerId is not served,
+    KAFKA-12365)."""
+    broker = Broker(KAFKA_VERSION="2.8.2",
+                    KAFKA_DIR=f"/tmp/pub_backoffice-kafka-2.8-{os.environ.get('PBO_PORT', '54329')}")
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+def committed_records(bootstrap, topic, timeout=20):
+    """The committed records of topic, [(partition, key, value)], from each
+    partition's start to its end when called (read_committed; a record
+    stream that never pauses never gives an end-of-partition event)."""
+    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "read-" + topic,
+                         "isolation.level": "read_committed", "enable.auto.commit": False})
+    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+    ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+            for p in partitions}
+    consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
+    records, deadline = [], time.time() + timeout
+
+    def at_ends():
+        return all(tp.offset >= ends[tp.partition] for tp in
+                   consumer.position([TopicPartition(topic, p) for p in ends if ends[p] > 0]))
+
+    while not at_ends():
+        assert time.time() < deadline, f"{topic} not read to its end"
+        m = consumer.poll(0.2)
+        if m is not None and not m.error():
+            records.append((m.partition(), m.key(), m.value()))
+    consumer.close()
+    return records
 
 
 def connect(dbname="postgres", autocommit=True):
@@ -140,7 +190,7 @@ class Relay:
         deadline = time.time() + timeout
         while time.time() < deadline:
             s = self.status()
-            if s["last_acked_lsn"] is not None and s["last_acked_lsn"] >= target:
+            if s["last_acked_lsn"] is not None and lsn(s["last_acked_lsn"]) >= lsn(target):
                 return s
             time.sleep(0.2)
         raise AssertionError(f"relay did not catch up to {target}: {self.status()}")

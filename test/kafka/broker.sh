@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A single-node Apache Kafka broker (KRaft, combined broker+controller) on
 # 127.0.0.1 for the tests:  start | stop | kill | restart | env | fetch.
-#   KAFKA_VERSION (default 4.1.1; 3.9.x works too) picks the release, fetched
+#   KAFKA_VERSION (default 4.1.1; 3.9.x works too; 2.8.x starts a KRaft node
+#   without transactions) picks the release, fetched
 #   with Maven from Maven Central into ~/.cache/pub_backoffice/kafka-<ver>/.
 #   KAFKA_DIR (default /tmp/pub_backoffice-kafka-$PBO_PORT) holds its data,
 #   log, pid and port.  `start` prints the bootstrap address when ready;
@@ -10,33 +11,14 @@
 #   "relay" with that password) whose certificate comes from a CA generated
 #   into $KAFKA_DIR/tls; `env` then prints KAFKA_SASL_SSL and KAFKA_CA.
 set -euo pipefail
+. "$(dirname "$0")/common.sh"
 KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
 KAFKA_DIR=${KAFKA_DIR:-/tmp/pub_backoffice-kafka-${PBO_PORT:-54329}}
 cache=${PBO_CACHE:-$HOME/.cache/pub_backoffice}/kafka-$KAFKA_VERSION
 pidfile=$KAFKA_DIR/broker.pid
 
 fetch() {
-    [ -f "$cache/.complete" ] && return 0
-    mkdir -p "$cache"
-    local pom; pom=$(mktemp -d)
-    cat >"$pom/pom.xml" <<POM
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>pub_backoffice</groupId><artifactId>kafka-broker</artifactId><version>1</version>
-  <dependencies>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
-    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
-  </dependencies>
-</project>
-POM
-    mvn -q -B -f "$pom/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
-        -DoutputDirectory="$cache" >&2
-    rm -rf "$pom"
-    touch "$cache/.complete"
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+    maven_fetch "$cache" "$(dep org.apache.kafka kafka_2.13 "$KAFKA_VERSION")$(dep org.slf4j slf4j-reload4j 1.7.36)"
 }
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
@@ -69,12 +51,7 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 PROPS
     if [ -n "${KAFKA_SCRAM_PASSWORD:-}" ]; then tls; fi
-    cat >"$KAFKA_DIR/log4j.properties" <<'L4J'
-log4j.rootLogger=WARN, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-L4J
+    log4j_warnings >"$KAFKA_DIR/log4j.properties"
 }
 
 # A CA and a broker certificate for 127.0.0.1 (PEM), and the SASL_SSL listener.
