@@ -18,6 +18,7 @@
 #include "relay/producer.h"
 #include "relay/relay_settings.h"
 #include "relay/relay_status.h"
+#include "relay/topic_handles.h"
 
 static rd_kafka_t *rk = NULL;
 static AckTracker *tracker = NULL;
@@ -267,6 +268,7 @@ producer_close(void)
 	rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
 	tracker = NULL;
 	rd_kafka_poll(rk, 0);
+	topic_handles_release();
 	rd_kafka_destroy(rk);
 	rk = NULL;
 }
@@ -281,21 +283,20 @@ ProduceResult
 producer_send(const char *topic, int topic_len, const char *key, int key_len,
 			  const char *value, int value_len, const char *id_header, uint64 seq)
 {
-	char		name[512];
+	rd_kafka_topic_t *rkt;
 	rd_kafka_resp_err_t e;
 	rd_kafka_headers_t *headers = NULL;
 
-	if (topic_len >= (int) sizeof(name))
-		topic_len = sizeof(name) - 1;
-	memcpy(name, topic, topic_len);
-	name[topic_len] = '\0';
+	rkt = topic_handle(rk, topic, topic_len, delivery_error, sizeof(delivery_error));
+	if (rkt == NULL)
+		return PRODUCE_FAILED;
 	if (id_header)
 	{
 		headers = rd_kafka_headers_new(1);
 		rd_kafka_header_add(headers, "id", -1, id_header, -1);
 	}
 	e = rd_kafka_producev(rk,
-						  RD_KAFKA_V_TOPIC(name),
+						  RD_KAFKA_V_RKT(rkt),
 						  RD_KAFKA_V_KEY(unconstify(char *, key), key ? key_len : 0),
 						  RD_KAFKA_V_VALUE(unconstify(char *, value), value ? value_len : 0),
 						  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
@@ -310,7 +311,8 @@ producer_send(const char *topic, int topic_len, const char *key, int key_len,
 	if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)
 		return PRODUCE_QUEUE_FULL;
 	snprintf(delivery_error, sizeof(delivery_error),
-			 "could not produce to topic \"%s\": %s", name, rd_kafka_err2str(e));
+			 "could not produce to topic \"%s\": %s", rd_kafka_topic_name(rkt),
+			 rd_kafka_err2str(e));
 	return PRODUCE_FAILED;
 }
 
