@@ -28,6 +28,10 @@ static char broker_error[256];
 static bool broker_error_pending = false;
 static bool brokers_down = false;
 
+/* Acknowledged since the last publish_counts(): the view is updated per poll. */
+static uint64 acked_events = 0;
+static uint64 acked_bytes = 0;
+
 /* Properties the relay's guarantees depend on: not overridable. */
 static const char *const fixed_properties[] = {
 	"enable.idempotence", "acks", "request.required.acks",
@@ -54,8 +58,21 @@ on_delivery(rd_kafka_t *k, const rd_kafka_message_t *msg, void *opaque)
 	brokers_down = false;
 	ack_tracker_delivered(tracker, seq, true);
 	if (seq != ACK_UNTRACKED)
-		RELAY_STATUS_UPDATE((relay_status->events_sent++,
-							 relay_status->bytes_sent += msg->len + msg->key_len));
+	{
+		acked_events++;
+		acked_bytes += msg->len + msg->key_len;
+	}
+}
+
+/* Add the acknowledgements served by the last poll to the view's counters. */
+static void
+publish_counts(void)
+{
+	if (acked_events == 0)
+		return;
+	RELAY_STATUS_UPDATE((relay_status->events_sent += acked_events,
+						 relay_status->bytes_sent += acked_bytes));
+	acked_events = acked_bytes = 0;
 }
 
 static void
@@ -268,6 +285,7 @@ producer_close(void)
 	rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
 	tracker = NULL;
 	rd_kafka_poll(rk, 0);
+	publish_counts();
 	topic_handles_release();
 	rd_kafka_destroy(rk);
 	rk = NULL;
@@ -322,6 +340,7 @@ producer_poll(int timeout_ms)
 	if (rk == NULL)
 		return;
 	rd_kafka_poll(rk, timeout_ms);
+	publish_counts();
 	if (broker_error_pending)
 	{
 		broker_error_pending = false;
@@ -342,7 +361,13 @@ producer_inject_fatal_error(void)
 bool
 producer_flush(int timeout_ms)
 {
-	return rk == NULL || rd_kafka_flush(rk, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
+	bool		flushed;
+
+	if (rk == NULL)
+		return true;
+	flushed = rd_kafka_flush(rk, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
+	publish_counts();
+	return flushed;
 }
 
 bool
