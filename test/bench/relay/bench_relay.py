@@ -183,15 +183,12 @@ def main():
     dbz = None if a.no_debezium else debezium_side.Debezium(prefix, sql, a.debezium_producer)
     rows = [drain("bulk: 1 transaction", fill_bulk(a.bulk_rows), dbz),
             drain("small: 5-row transactions", fill_small(a.small_txns, 5), dbz)]
-    print("events/s from start to the last acknowledgement; Debezium's second half (JIT-compiled) "
-          "also shown; CPU in microseconds per event", flush=True)
-    print(f"{'workload':27} {'events':>7} {'relay ev/s':>10} {'Debezium ev/s':>13} {'2nd half':>9}"
-          f" {'ratio':>6} {'ratio to 2nd half':>17} {'relay CPU':>9} {'Debezium CPU':>12}", flush=True)
-    nan = float("nan")
-    for name, n, (rate, cpu), theirs in rows:
-        d_rate, d_steady, d_cpu = theirs or (nan, nan, nan)
-        print(f"{name:27} {n:7d} {rate:10.0f} {d_rate:13.0f} {d_steady:9.0f} {rate / d_rate:6.1f}"
-              f" {rate / d_steady:17.1f} {cpu:9.2f} {d_cpu:12.2f}", flush=True)
+    if dbz is None:
+        print(f"{'workload':27} {'events':>7} {'relay ev/s':>10} {'relay CPU us/ev':>15}")
+        for name, n, (rate, cpu), _ in rows:
+            print(f"{name:27} {n:7d} {rate:10.0f} {cpu:15.2f}", flush=True)
+    else:
+        print_comparison(rows)
     sql("SELECT pub.relay_start()")
     while status()["state"] != "streaming":
         time.sleep(0.05)
@@ -202,6 +199,16 @@ def main():
             report_latency("Debezium", latency(dbz.prefix, a.latency_rate, a.latency_seconds, per_txn=5))
     print(f"load average (1, 5, 15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at start, "
           "%.2f %.2f %.2f at the end" % os.getloadavg())
+
+
+def print_comparison(rows):
+    print("events/s from start to the last acknowledgement; Debezium's second half (JIT-compiled) "
+          "also shown; CPU in microseconds per event", flush=True)
+    print(f"{'workload':27} {'events':>7} {'relay ev/s':>10} {'Debezium ev/s':>13} {'2nd half':>9}"
+          f" {'ratio':>6} {'ratio to 2nd half':>17} {'relay CPU':>9} {'Debezium CPU':>12}", flush=True)
+    for name, n, (rate, cpu), (d_rate, d_steady, d_cpu) in rows:
+        print(f"{name:27} {n:7d} {rate:10.0f} {d_rate:13.0f} {d_steady:9.0f} {rate / d_rate:6.1f}"
+              f" {rate / d_steady:17.1f} {cpu:9.2f} {d_cpu:12.2f}", flush=True)
 
 
 def report_latency(who, result):
