@@ -18,6 +18,7 @@
 #include "relay/producer.h"
 #include "relay/relay_settings.h"
 #include "relay/relay_status.h"
+#include "relay/topic_handles.h"
 
 static rd_kafka_t *rk = NULL;
 static AckTracker *tracker = NULL;
@@ -26,6 +27,10 @@ static char delivery_error[256];
 static char broker_error[256];
 static bool broker_error_pending = false;
 static bool brokers_down = false;
+
+/* Acknowledged since the last publish_counts(): the view is updated per poll. */
+static uint64 acked_events = 0;
+static uint64 acked_bytes = 0;
 
 /* Properties the relay's guarantees depend on: not overridable. */
 static const char *const fixed_properties[] = {
@@ -53,8 +58,21 @@ on_delivery(rd_kafka_t *k, const rd_kafka_message_t *msg, void *opaque)
 	brokers_down = false;
 	ack_tracker_delivered(tracker, seq, true);
 	if (seq != ACK_UNTRACKED)
-		RELAY_STATUS_UPDATE((relay_status->events_sent++,
-							 relay_status->bytes_sent += msg->len + msg->key_len));
+	{
+		acked_events++;
+		acked_bytes += msg->len + msg->key_len;
+	}
+}
+
+/* Add the acknowledgements served by the last poll to the view's counters. */
+static void
+publish_counts(void)
+{
+	if (acked_events == 0)
+		return;
+	RELAY_STATUS_UPDATE((relay_status->events_sent += acked_events,
+						 relay_status->bytes_sent += acked_bytes));
+	acked_events = acked_bytes = 0;
 }
 
 static void
@@ -267,6 +285,8 @@ producer_close(void)
 	rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
 	tracker = NULL;
 	rd_kafka_poll(rk, 0);
+	publish_counts();
+	topic_handles_release();
 	rd_kafka_destroy(rk);
 	rk = NULL;
 }
@@ -281,21 +301,20 @@ ProduceResult
 producer_send(const char *topic, int topic_len, const char *key, int key_len,
 			  const char *value, int value_len, const char *id_header, uint64 seq)
 {
-	char		name[512];
+	rd_kafka_topic_t *rkt;
 	rd_kafka_resp_err_t e;
 	rd_kafka_headers_t *headers = NULL;
 
-	if (topic_len >= (int) sizeof(name))
-		topic_len = sizeof(name) - 1;
-	memcpy(name, topic, topic_len);
-	name[topic_len] = '\0';
+	rkt = topic_handle(rk, topic, topic_len, delivery_error, sizeof(delivery_error));
+	if (rkt == NULL)
+		return PRODUCE_FAILED;
 	if (id_header)
 	{
 		headers = rd_kafka_headers_new(1);
 		rd_kafka_header_add(headers, "id", -1, id_header, -1);
 	}
 	e = rd_kafka_producev(rk,
-						  RD_KAFKA_V_TOPIC(name),
+						  RD_KAFKA_V_RKT(rkt),
 						  RD_KAFKA_V_KEY(unconstify(char *, key), key ? key_len : 0),
 						  RD_KAFKA_V_VALUE(unconstify(char *, value), value ? value_len : 0),
 						  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
@@ -310,7 +329,8 @@ producer_send(const char *topic, int topic_len, const char *key, int key_len,
 	if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)
 		return PRODUCE_QUEUE_FULL;
 	snprintf(delivery_error, sizeof(delivery_error),
-			 "could not produce to topic \"%s\": %s", name, rd_kafka_err2str(e));
+			 "could not produce to topic \"%s\": %s", rd_kafka_topic_name(rkt),
+			 rd_kafka_err2str(e));
 	return PRODUCE_FAILED;
 }
 
@@ -320,6 +340,7 @@ producer_poll(int timeout_ms)
 	if (rk == NULL)
 		return;
 	rd_kafka_poll(rk, timeout_ms);
+	publish_counts();
 	if (broker_error_pending)
 	{
 		broker_error_pending = false;
@@ -340,7 +361,13 @@ producer_inject_fatal_error(void)
 bool
 producer_flush(int timeout_ms)
 {
-	return rk == NULL || rd_kafka_flush(rk, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
+	bool		flushed;
+
+	if (rk == NULL)
+		return true;
+	flushed = rd_kafka_flush(rk, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
+	publish_counts();
+	return flushed;
 }
 
 bool

@@ -2,7 +2,9 @@
 # Relay benchmark: commit-to-Kafka throughput (backlog drain, bulk and small
 # transactions) and commit-to-consume latency percentiles at a fixed offered
 # rate, on a throwaway cluster (PBO_PORT, default 54329) and a local KRaft
-# broker.  Prints one table.  Usage: PG_CONFIG=... bash test/bench/relay/run.sh
+# broker, side by side with Debezium's PostgreSQL connector (embedded engine,
+# jars from Maven Central; --no-debezium skips it).  Prints one table.
+# Usage: PG_CONFIG=... bash test/bench/relay/run.sh [--help for options]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$top"
