@@ -1,0 +1,27 @@
+-- ===========================================================================
+-- Back office: the sale posting in C.  Same reads, checks, sums, rows and
+-- events as 1.1's PL/pgSQL post_sale; what changed is how the rows are
+-- written.  Two statements prepared once per backend read the sale and move
+-- the stock levels; C writes the entry, its lines, the movements and the
+-- events straight into the tables (heap, indexes, CHECK constraints), without
+-- the per-row foreign-key checks and triggers whose rules the posting already
+-- keeps for its own rows: see src/backoffice/sale_posting.c for the list.
+-- Every other writer of those tables still gets every trigger and check.
+-- ===========================================================================
+
+CREATE OR REPLACE FUNCTION pub.post_sale(p_sale bigint) RETURNS bigint
+LANGUAGE C STRICT SET search_path = pub, pg_catalog
+AS 'MODULE_PATHNAME', 'pbo_post_sale';
+COMMENT ON FUNCTION pub.post_sale(bigint) IS
+    'Internal: posts a sale (stock, VAT, COGS, journal, events) once and returns the entry id (NULL when posted already); called by the sale_posted trigger; C';
+
+CREATE OR REPLACE FUNCTION pub.sale_post_trigger() RETURNS trigger
+LANGUAGE C SECURITY DEFINER SET search_path = pub, pg_catalog
+AS 'MODULE_PATHNAME', 'pbo_sale_post_trigger';
+COMMENT ON FUNCTION pub.sale_post_trigger() IS
+    'Deferred constraint trigger: posts each sale once, at commit, with all its lines (C: pub.post_sale)';
+
+COMMENT ON TABLE pub.stock_level IS
+    'Current level and weighted average cost per stock item: kept from pub.stock_movement by its trigger, and by the sale posting for the movements it writes';
+COMMENT ON FUNCTION pub.stock_movement_apply() IS
+    'Statement trigger: applies new movements to stock_level (the sale posting applies its own, with the same rules)';

@@ -1,0 +1,224 @@
+/*
+ * row_writer.c
+ *		Inserts rows into pub tables without planning or executing an INSERT:
+ *		the tuple goes to the heap, its index entries are made (unique
+ *		indexes checked at once), NOT NULL and CHECK constraints are checked
+ *		and numeric columns are coerced to their declared typmod, as an
+ *		INSERT would.  Row triggers are skipped, except the AFTER triggers
+ *		the caller names, which are queued as usual (a deferred constraint
+ *		trigger still fires at commit).  Columns not set are NULL: there are
+ *		no defaults here, so a new NOT NULL column fails loudly.
+ *
+ * The same machinery the logical replication apply worker uses
+ * (ExecSimpleRelationInsert); the skipped triggers are the caller's promise.
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_type_d.h"
+#include "commands/sequence.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "backoffice/row_writer.h"
+
+/* The posting writes four tables; a named limit, not a list. */
+#define ROW_WRITER_MAX_TABLES 4
+
+struct RowWriterTable
+{
+	Relation	rel;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	Oid			id_sequence;	/* identity sequence of column "id" */
+};
+
+struct RowWriter
+{
+	EState	   *estate;
+	Oid			namespace;
+	int			ntables;
+	RowWriterTable tables[ROW_WRITER_MAX_TABLES];
+};
+
+/* Starts a unit of writes: an executor state and an after-trigger query level. */
+RowWriter *
+row_writer_begin(void)
+{
+	RowWriter  *w = palloc0(sizeof(RowWriter));
+
+	w->estate = CreateExecutorState();
+	w->estate->es_output_cid = GetCurrentCommandId(true);
+	w->namespace = get_namespace_oid("pub", false);
+	AfterTriggerBeginQuery();
+	return w;
+}
+
+/*
+ * Only the named AFTER INSERT row trigger of rel, or none.  The Trigger
+ * points into the relcache entry, which stays valid while rel is open.
+ */
+static TriggerDesc *
+kept_triggers(Relation rel, const char *name)
+{
+	TriggerDesc *all = rel->trigdesc;
+	TriggerDesc *kept;
+
+	if (name == NULL)
+		return NULL;
+	for (int i = 0; all != NULL && i < all->numtriggers; i++)
+	{
+		Trigger    *tg = &all->triggers[i];
+
+		if (strcmp(tg->tgname, name) != 0)
+			continue;
+		if (!TRIGGER_TYPE_MATCHES(tg->tgtype, TRIGGER_TYPE_ROW, TRIGGER_TYPE_AFTER, TRIGGER_TYPE_INSERT))
+			elog(ERROR, "trigger \"%s\" on \"%s\" is not an AFTER INSERT row trigger",
+				 name, RelationGetRelationName(rel));
+		kept = palloc0(sizeof(TriggerDesc));
+		kept->numtriggers = 1;
+		kept->triggers = palloc(sizeof(Trigger));
+		memcpy(kept->triggers, tg, sizeof(Trigger));
+		kept->trig_insert_after_row = true;
+		return kept;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("trigger \"%s\" on table \"%s\" does not exist",
+					name, RelationGetRelationName(rel))));
+	return NULL;				/* keep the compiler quiet */
+}
+
+/* Opens pub.<relname> for inserts, with kept_trigger (or no trigger) queued. */
+RowWriterTable *
+row_writer_table(RowWriter *w, const char *relname, const char *kept_trigger)
+{
+	RowWriterTable *t;
+	Oid			relid = get_relname_relid(relname, w->namespace);
+	AttrNumber	id_attnum;
+
+	if (w->ntables >= ROW_WRITER_MAX_TABLES)
+		elog(ERROR, "row writer: more than %d tables", ROW_WRITER_MAX_TABLES);
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation \"pub.%s\" does not exist", relname)));
+	t = &w->tables[w->ntables++];
+	t->rel = table_open(relid, RowExclusiveLock);
+	t->rri = makeNode(ResultRelInfo);
+	/* Range table index 0: not a statement's target; errors still show the row. */
+	InitResultRelInfo(t->rri, t->rel, 0, NULL, 0);
+	t->rri->ri_TrigDesc = kept_triggers(t->rel, kept_trigger);
+	ExecOpenIndices(t->rri, false);
+	t->slot = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(t->rel), &TTSOpsVirtual);
+	id_attnum = get_attnum(relid, "id");
+	t->id_sequence = InvalidOid;
+	if (id_attnum != InvalidAttrNumber && TupleDescAttr(RelationGetDescr(t->rel), id_attnum - 1)->attidentity)
+		t->id_sequence = getIdentitySequence(relid, id_attnum, false);
+	return t;
+}
+
+/* Begins a row: every column NULL. */
+void
+row_start(RowWriterTable *t)
+{
+	TupleTableSlot *slot = t->slot;
+
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, true, slot->tts_tupleDescriptor->natts * sizeof(bool));
+}
+
+void
+row_set(RowWriterTable *t, const char *column, Datum value, bool isnull)
+{
+	TupleDesc	desc = RelationGetDescr(t->rel);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), column) == 0)
+		{
+			t->slot->tts_values[i] = value;
+			t->slot->tts_isnull[i] = isnull;
+			return;
+		}
+	}
+	elog(ERROR, "column \"%s\" of \"%s\" does not exist", column, RelationGetRelationName(t->rel));
+}
+
+/* The next value of the table's identity column "id". */
+int64
+row_next_id(RowWriterTable *t)
+{
+	if (!OidIsValid(t->id_sequence))
+		elog(ERROR, "\"%s\" has no identity column \"id\"", RelationGetRelationName(t->rel));
+	return nextval_internal(t->id_sequence, false);
+}
+
+/* numeric(p,s) columns get the value an INSERT would store (scale, overflow). */
+static void
+coerce_typmods(RowWriterTable *t)
+{
+	TupleDesc	desc = RelationGetDescr(t->rel);
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->atttypmod < 0 || t->slot->tts_isnull[i])
+			continue;
+		if (att->atttypid != NUMERICOID)
+			elog(ERROR, "row writer: column \"%s\" has a typmod of an unsupported type", NameStr(att->attname));
+		t->slot->tts_values[i] = DirectFunctionCall2(numeric, t->slot->tts_values[i],
+													 Int32GetDatum(att->atttypmod));
+	}
+}
+
+/* Inserts the row built since row_start. */
+void
+row_insert(RowWriter *w, RowWriterTable *t)
+{
+	List	   *recheck;
+
+	coerce_typmods(t);
+	ExecStoreVirtualTuple(t->slot);
+	if (t->rel->rd_att->constr)
+		ExecConstraints(t->rri, t->slot, w->estate);
+	simple_table_tuple_insert(t->rel, t->slot);
+	recheck = ExecInsertIndexTuples(t->rri, t->slot, w->estate, false, false, NULL, NIL);
+	if (recheck != NIL)
+		elog(ERROR, "row writer: deferrable unique indexes on \"%s\" are not supported",
+			 RelationGetRelationName(t->rel));
+	if (t->rri->ri_TrigDesc)
+		ExecARInsertTriggers(w->estate, t->rri, t->slot, NIL, NULL);
+	ResetPerTupleExprContext(w->estate);
+}
+
+/*
+ * Ends the unit: the rows become visible to what follows, the kept triggers
+ * that are not deferred fire, and everything but the locks is released.
+ */
+void
+row_writer_end(RowWriter *w)
+{
+	CommandCounterIncrement();
+	AfterTriggerEndQuery(w->estate);
+	for (int i = 0; i < w->ntables; i++)
+	{
+		ExecCloseIndices(w->tables[i].rri);
+		table_close(w->tables[i].rel, NoLock);
+	}
+	ExecCloseResultRelations(w->estate);
+	ExecResetTupleTable(w->estate->es_tupleTable, false);
+	FreeExecutorState(w->estate);
+	pfree(w);
+}
