@@ -4,7 +4,8 @@
  *		the tuple goes to the heap, its index entries are made (unique
  *		indexes checked at once), NOT NULL and CHECK constraints are checked
  *		and numeric columns are coerced to their declared typmod, as an
- *		INSERT would.  Row triggers are skipped, except the AFTER triggers
+ *		INSERT would (the checks' expressions come from check_cache.c).
+ *		Row triggers are skipped, except the AFTER triggers
  *		the caller names, which are queued as usual (a deferred constraint
  *		trigger still fires at commit).  Columns not set are NULL: there are
  *		no defaults here, so a new NOT NULL column fails loudly.
@@ -25,9 +26,11 @@
 #include "executor/executor.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
+#include "backoffice/check_cache.h"
 #include "backoffice/row_writer.h"
 
 /* The posting writes four tables; a named limit, not a list. */
@@ -48,6 +51,62 @@ struct RowWriter
 	int			ntables;
 	RowWriterTable tables[ROW_WRITER_MAX_TABLES];
 };
+
+/*
+ * Identity sequences by table for the backend's life (looking one up scans
+ * pg_depend); any invalidation of a cached table forgets them all.
+ */
+#define ID_CACHE_SIZE 8
+typedef struct IdSequence
+{
+	Oid			relid;
+	Oid			sequence;
+} IdSequence;
+static IdSequence id_cache[ID_CACHE_SIZE];
+static int	id_cache_len = 0;
+
+static void
+forget_id_sequences(Datum arg, Oid relid)
+{
+	for (int i = 0; i < id_cache_len; i++)
+	{
+		if (!OidIsValid(relid) || id_cache[i].relid == relid)
+		{
+			id_cache_len = 0;
+			return;
+		}
+	}
+}
+
+/* The identity sequence of column "id" of rel, or InvalidOid. */
+static Oid
+id_sequence(Relation rel)
+{
+	static bool callback_registered = false;
+	Oid			relid = RelationGetRelid(rel);
+	AttrNumber	attnum;
+	Oid			seq = InvalidOid;
+
+	for (int i = 0; i < id_cache_len; i++)
+	{
+		if (id_cache[i].relid == relid)
+			return id_cache[i].sequence;
+	}
+	attnum = get_attnum(relid, "id");
+	if (attnum != InvalidAttrNumber && TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attidentity)
+		seq = getIdentitySequence(relid, attnum, false);
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(forget_id_sequences, (Datum) 0);
+		callback_registered = true;
+	}
+	if (id_cache_len < ID_CACHE_SIZE)
+	{
+		id_cache[id_cache_len].relid = relid;
+		id_cache[id_cache_len++].sequence = seq;
+	}
+	return seq;
+}
 
 /* Starts a unit of writes: an executor state and an after-trigger query level. */
 RowWriter *
@@ -103,7 +162,6 @@ row_writer_table(RowWriter *w, const char *relname, const char *kept_trigger)
 {
 	RowWriterTable *t;
 	Oid			relid = get_relname_relid(relname, w->namespace);
-	AttrNumber	id_attnum;
 
 	if (w->ntables >= ROW_WRITER_MAX_TABLES)
 		elog(ERROR, "row writer: more than %d tables", ROW_WRITER_MAX_TABLES);
@@ -118,11 +176,10 @@ row_writer_table(RowWriter *w, const char *relname, const char *kept_trigger)
 	InitResultRelInfo(t->rri, t->rel, 0, NULL, 0);
 	t->rri->ri_TrigDesc = kept_triggers(t->rel, kept_trigger);
 	ExecOpenIndices(t->rri, false);
+	if (t->rel->rd_att->constr && t->rel->rd_att->constr->num_check > 0)
+		t->rri->ri_ConstraintExprs = check_cache_exprs(t->rel, w->estate);
 	t->slot = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(t->rel), &TTSOpsVirtual);
-	id_attnum = get_attnum(relid, "id");
-	t->id_sequence = InvalidOid;
-	if (id_attnum != InvalidAttrNumber && TupleDescAttr(RelationGetDescr(t->rel), id_attnum - 1)->attidentity)
-		t->id_sequence = getIdentitySequence(relid, id_attnum, false);
+	t->id_sequence = id_sequence(t->rel);
 	return t;
 }
 

@@ -3,10 +3,11 @@
  *		Posts a sale at commit: pub.sale_post_trigger() (the deferred
  *		constraint trigger sale_posted) and pub.post_sale(bigint).
  *
- * Two prepared statements do the reading, the checks' arithmetic, the
- * stock-level moves and the locks (sale_queries.c); C refuses what the rules
- * refuse, with the errors of the 1.1 PL/pgSQL posting, and writes the entry,
- * its lines, the stock movements and the events through row_writer.c.
+ * Four small prepared statements read the sale, move the stock levels and
+ * lock what the rows will reference (sale_queries.c, sale_stock.c); C adds
+ * up the entry (sale_amounts.c), refuses what the rules refuse, with the
+ * errors of the 1.1 PL/pgSQL posting, and writes the entry, its lines, the
+ * stock movements and the events through row_writer.c.
  *
  * Why the posting's own rows skip the per-row triggers and foreign-key
  * checks, and what keeps each rule instead (every other writer still gets
@@ -17,14 +18,14 @@
  *								and asserted here before anything is written
  *	 journal_line -> journal_entry	the entry is this transaction's, written here
  *	 journal_line -> account	the accounts are the venue's, read and locked
- *								FOR KEY SHARE by the posting statement
+ *								FOR KEY SHARE by the accounts statement
  *	 journal_entry -> venue		the sale's own foreign key locked it in this
  *								transaction
  *	 stock_movement -> stock_item	the level rows are locked FOR UPDATE, and
  *								a stock item cannot be deleted under its level
- *	 stock_movement_apply		the posting statement moves the levels itself,
- *								with the same rules (negative stock refused
- *								here, StockBelowPar written here)
+ *	 stock_movement_apply		the stock statement moves the levels itself,
+ *								with the same rules (negative stock refused,
+ *								StockBelowPar written here)
  */
 #include "postgres.h"
 
@@ -42,7 +43,9 @@
 #include "utils/fmgroids.h"
 #include "utils/timestamp.h"
 
+#include "backoffice/numeric_ops.h"
 #include "backoffice/row_writer.h"
+#include "backoffice/sale_posting.h"
 #include "backoffice/sale_queries.h"
 
 PG_FUNCTION_INFO_V1(pbo_sale_post_trigger);
@@ -61,6 +64,9 @@ typedef struct SaleHeader
 	Datum		country;		/* text */
 	Datum		rounding_rule;	/* text */
 	Datum		business_date;	/* date */
+	Datum		methods;		/* text[] of the payments, or 0 */
+	Datum		amounts;		/* numeric[] */
+	Datum		payload;		/* SaleRecorded */
 } SaleHeader;
 
 static Datum
@@ -88,42 +94,55 @@ header_text(const SaleHeader *h, int column)
 
 /* The missing VAT rate's own error, from pub.vat_rate_on. */
 static void
-raise_missing_rate(const SaleHeader *h)
+raise_missing_rate(const SaleHeader *h, Datum tax_class)
 {
 	Oid			types[3] = {TEXTOID, TEXTOID, DATEOID};
 	Datum		args[3];
-	bool		isnull;
 
 	args[0] = h->country;
-	args[1] = header_value(h, HDR_BAD_CLASS, &isnull);
+	args[1] = tax_class;
 	args[2] = h->business_date;
 	SPI_execute_with_args("SELECT pub.vat_rate_on($1, $2, $3)", 3, types, args, NULL, true, 1);
 	elog(ERROR, "sale posting: a line has no VAT rate but pub.vat_rate_on found one");
 }
 
-/* The checks of the 1.1 posting, in its order and with its errors. */
+/* The first check of the 1.1 posting: no sale posts into a closed period. */
 static void
-check_sale(const SaleHeader *h)
+check_period(const SaleHeader *h)
 {
-	const char *key = TextDatumGetCString(h->key);
-	bool		isnull;
-
 	if (!header_isnull(h, HDR_CLOSED))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("sale %s: sold_at %s (business date %s) falls in closed accounting period %s",
-						key, header_text(h, HDR_SOLD_AT_TEXT), header_text(h, HDR_DATE_TEXT),
-						header_text(h, HDR_CLOSED)),
+						TextDatumGetCString(h->key), header_text(h, HDR_SOLD_AT_TEXT),
+						header_text(h, HDR_DATE_TEXT), header_text(h, HDR_CLOSED)),
 				 errhint("Record it in the next open period.")));
-	if (!header_isnull(h, HDR_BAD_LINE))
-	{
-		if (!DatumGetBool(header_value(h, HDR_BAD_ACTIVE, &isnull)))
-			ereport(ERROR,
-					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-					 errmsg("sale %s line %s: product_id %s is inactive",
-							key, header_text(h, HDR_BAD_LINE), header_text(h, HDR_BAD_PRODUCT))));
-		raise_missing_rate(h);
-	}
+}
+
+/* A line whose product is inactive or has no VAT rate on the date (row of the lines statement). */
+static void
+check_line(const SaleHeader *h, HeapTuple row, TupleDesc desc)
+{
+	bool		isnull;
+
+	if (!DatumGetBool(SPI_getbinval(row, desc, LN_ACTIVE, &isnull)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("sale %s line %s: product_id %s is inactive",
+						TextDatumGetCString(h->key), SPI_getvalue(row, desc, LN_LINE_NO),
+						SPI_getvalue(row, desc, LN_PRODUCT))));
+	SPI_getbinval(row, desc, LN_RATE, &isnull);
+	if (isnull)
+		raise_missing_rate(h, SPI_getbinval(row, desc, LN_TAX_CLASS, &isnull));
+}
+
+/* The last checks of the 1.1 posting: lines exist, payments equal them. */
+static void
+check_totals(const SaleHeader *h)
+{
+	const char *key = TextDatumGetCString(h->key);
+	bool		isnull;
+
 	if (DatumGetInt64(header_value(h, HDR_N_LINES, &isnull)) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -136,14 +155,14 @@ check_sale(const SaleHeader *h)
 						key, header_text(h, HDR_PAID_TEXT), header_text(h, HDR_GROSS_TEXT))));
 }
 
-/* Reads and checks the sale; false when it is posted already. */
+/* Reads the sale and checks its period; false when it is posted already. */
 static bool
 read_sale(int64 sale_id, SaleHeader *h)
 {
 	Datum		arg = Int64GetDatum(sale_id);
 	bool		isnull;
 
-	if (SPI_execute_plan(sale_header_plan(), &arg, NULL, false, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(sale_plan(SALE_PLAN_HEADER), &arg, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "sale posting: the header statement failed");
 	if (SPI_processed == 0)
 		ereport(ERROR,
@@ -161,51 +180,107 @@ read_sale(int64 sale_id, SaleHeader *h)
 	h->country = header_value(h, HDR_COUNTRY, &isnull);
 	h->rounding_rule = header_value(h, HDR_ROUNDING_RULE, &isnull);
 	h->business_date = header_value(h, HDR_BUSINESS_DATE, &isnull);
-	check_sale(h);
+	h->methods = header_value(h, HDR_METHODS, &isnull);
+	if (isnull)
+		h->methods = (Datum) 0;
+	h->amounts = header_value(h, HDR_AMOUNTS, &isnull);
+	h->payload = header_value(h, HDR_PAYLOAD, &isnull);
+	check_period(h);
 	return true;
 }
 
-/* One row of the posting statement's result. */
-typedef struct PostingRow
+/*
+ * The lines, checked in line order as 1.1 did, and (unless a refund, which
+ * leaves the poured stock used) their stock use.
+ */
+static List *
+read_lines(const SaleHeader *h, bool uses_stock, List **uses)
 {
-	char	   *what;
-	Datum		values[PST_SKU];
-	bool		isnull[PST_SKU];
-} PostingRow;
+	Datum		args[4] = {Int64GetDatum(h->sale_id), h->country, h->business_date, h->rounding_rule};
+	List	   *lines = NIL;
+	SaleLine   *l = NULL;
+	bool		isnull;
 
-static void
-posting_row(uint64 i, PostingRow *r)
-{
-	for (int c = 1; c <= PST_SKU; c++)
-		r->values[c - 1] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c, &r->isnull[c - 1]);
-	r->what = TextDatumGetCString(r->values[PST_WHAT - 1]);
-}
-
-#define ROW_VALUE(r, col) ((r)->values[(col) - 1])
-
-static char *
-numeric_text(Datum n)
-{
-	return DatumGetCString(DirectFunctionCall1(numeric_out, n));
-}
-
-/* Negative stock where the venue forbids it: the error of stock_movement_apply. */
-static void
-refuse_negative_stock(void)
-{
-	PostingRow	r;
-
+	if (SPI_execute_plan(sale_plan(SALE_PLAN_LINES), args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "sale posting: the lines statement failed");
+	*uses = NIL;
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		posting_row(i, &r);
-		if (strcmp(r.what, "negative") == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("stock of item %s would go negative: quantity %s after a movement of %s",
-							TextDatumGetCString(ROW_VALUE(&r, PST_SKU)),
-							numeric_text(ROW_VALUE(&r, PST_A)), numeric_text(ROW_VALUE(&r, PST_B))),
-					 errhint("The venue forbids negative stock (allow_negative_stock = false): book the delivery first.")));
+		HeapTuple	row = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		int32		line_no = DatumGetInt32(SPI_getbinval(row, desc, LN_LINE_NO, &isnull));
+		Datum		item;
+
+		if (l == NULL || l->line_no != line_no)
+		{
+			check_line(h, row, desc);
+			l = palloc(sizeof(SaleLine));
+			l->line_no = line_no;
+			l->quantity = SPI_getbinval(row, desc, LN_QUANTITY, &isnull);
+			l->gross = SPI_getbinval(row, desc, LN_GROSS, &isnull);
+			l->vat_full = SPI_getbinval(row, desc, LN_VAT_FULL, &isnull);
+			l->rate = SPI_getbinval(row, desc, LN_RATE, &isnull);
+			l->rate_vat = SPI_getbinval(row, desc, LN_RATE_VAT, &isnull);
+			l->category = SPI_getvalue(row, desc, LN_CATEGORY);
+			lines = lappend(lines, l);
+		}
+		item = SPI_getbinval(row, desc, LN_STOCK_ITEM, &isnull);
+		if (!isnull && uses_stock)
+			*uses = sale_stock_add_use(*uses, l->category, DatumGetInt64(item),
+									   num_mul(l->quantity, SPI_getbinval(row, desc, LN_RECIPE_QUANTITY, &isnull)));
 	}
+	check_totals(h);
+	return lines;
+}
+
+/* Finds and locks the accounts of the amounts that are not zero. */
+static void
+find_accounts(List *amounts, int64 venue_id)
+{
+	int			n = list_length(amounts);
+	Datum	   *roles = palloc(sizeof(Datum) * n);
+	Datum	   *categories = palloc(sizeof(Datum) * n);
+	Datum		args[3];
+	ListCell   *lc;
+	bool		isnull;
+
+	n = 0;
+	foreach(lc, amounts)
+	{
+		JournalAmount *a = lfirst(lc);
+
+		if (num_cmp(a->amount, num_int(0)) == 0)
+			continue;
+		roles[n] = CStringGetTextDatum(a->role);
+		categories[n++] = CStringGetTextDatum(a->category);
+	}
+	args[0] = Int64GetDatum(venue_id);
+	args[1] = PointerGetDatum(construct_array(roles, n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(categories, n, TEXTOID, -1, false, TYPALIGN_INT));
+	if (SPI_execute_plan(sale_plan(SALE_PLAN_ACCOUNTS), args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "sale posting: the accounts statement failed");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	row = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *role = SPI_getvalue(row, desc, 2);
+		char	   *category = SPI_getvalue(row, desc, 3);
+
+		foreach(lc, amounts)
+		{
+			JournalAmount *a = lfirst(lc);
+
+			if (strcmp(a->role, role) == 0 && strcmp(a->category, category) == 0)
+				a->account_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+		}
+	}
+}
+
+/* An amount that becomes a line: not zero, with an account (else the entry won't balance). */
+static bool
+posts(const JournalAmount *a)
+{
+	return a->account_id != 0 && num_cmp(a->amount, num_int(0)) != 0;
 }
 
 /*
@@ -213,27 +288,30 @@ refuse_negative_stock(void)
  * journal_entry_balanced, asserted here so that nothing unbalanced is written.
  */
 static void
-assert_balanced(int64 entry_id, int64 sale_id)
+assert_balanced(List *amounts, int64 entry_id, int64 sale_id)
 {
-	Datum		debit = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
-	Datum		credit = debit;
+	Datum		debit = num_int(0);
+	Datum		credit = num_int(0);
 	int			n = 0;
-	PostingRow	r;
+	ListCell   *lc;
 
-	for (uint64 i = 0; i < SPI_processed; i++)
+	foreach(lc, amounts)
 	{
-		posting_row(i, &r);
-		if (strcmp(r.what, "line") != 0)
+		JournalAmount *a = lfirst(lc);
+
+		if (!posts(a))
 			continue;
-		debit = DirectFunctionCall2(numeric_add, debit, ROW_VALUE(&r, PST_A));
-		credit = DirectFunctionCall2(numeric_add, credit, ROW_VALUE(&r, PST_B));
+		if (num_cmp(a->amount, num_int(0)) > 0)
+			debit = num_add(debit, a->amount);
+		else
+			credit = num_sub(credit, a->amount);
 		n++;
 	}
-	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, debit, credit)) != 0 || n < 2)
+	if (num_cmp(debit, credit) != 0 || n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("journal entry %lld (sale:%lld) does not balance: debits %s <> credits %s over %d lines",
-						(long long) entry_id, (long long) sale_id, numeric_text(debit), numeric_text(credit), n),
+						(long long) entry_id, (long long) sale_id, num_text(debit), num_text(credit), n),
 				 errhint("Every entry needs at least two lines whose debits equal its credits.")));
 }
 
@@ -265,32 +343,35 @@ write_entry(RowWriter *w, RowWriterTable *t, const SaleHeader *h, int64 entry_id
 	row_insert(w, t);
 }
 
+/* A line: debit = greatest(amount, 0), credit = greatest(-amount, 0). */
 static void
-write_line(RowWriter *w, RowWriterTable *t, const SaleHeader *h, int64 entry_id, const PostingRow *r,
+write_line(RowWriter *w, RowWriterTable *t, const SaleHeader *h, int64 entry_id, const JournalAmount *a,
 		   const RowDefaults *d)
 {
+	bool		debit = num_cmp(a->amount, num_int(0)) > 0;
+
 	row_start(t);
 	row_set(t, "id", Int64GetDatum(row_next_id(t)), false);
 	row_set(t, "entry_id", Int64GetDatum(entry_id), false);
 	row_set(t, "venue_id", Int64GetDatum(h->venue_id), false);
-	row_set(t, "account_id", ROW_VALUE(r, PST_ID), false);
-	row_set(t, "debit", ROW_VALUE(r, PST_A), false);
-	row_set(t, "credit", ROW_VALUE(r, PST_B), false);
-	row_set(t, "vat_rate", ROW_VALUE(r, PST_RATE), r->isnull[PST_RATE - 1]);
+	row_set(t, "account_id", Int64GetDatum(a->account_id), false);
+	row_set(t, "debit", debit ? a->amount : num_int(0), false);
+	row_set(t, "credit", debit ? num_int(0) : num_sub(num_int(0), a->amount), false);
+	row_set(t, "vat_rate", a->rate, !a->has_rate);
 	row_set(t, "entry_txid", d->txid, false);
 	row_insert(w, t);
 }
 
 static void
-write_move(RowWriter *w, RowWriterTable *t, const SaleHeader *h, const PostingRow *r, const RowDefaults *d)
+write_move(RowWriter *w, RowWriterTable *t, const SaleHeader *h, const StockMove *m, const RowDefaults *d)
 {
 	row_start(t);
 	row_set(t, "id", Int64GetDatum(row_next_id(t)), false);
 	row_set(t, "venue_id", Int64GetDatum(h->venue_id), false);
-	row_set(t, "stock_item_id", ROW_VALUE(r, PST_ID), false);
+	row_set(t, "stock_item_id", Int64GetDatum(m->stock_item_id), false);
 	row_set(t, "kind", h->kind, false);
-	row_set(t, "quantity", ROW_VALUE(r, PST_A), false);
-	row_set(t, "unit_cost", ROW_VALUE(r, PST_B), false);
+	row_set(t, "quantity", m->quantity, false);
+	row_set(t, "unit_cost", m->unit_cost, false);
 	row_set(t, "valued", BoolGetDatum(false), false);
 	row_set(t, "source_id", Int64GetDatum(h->sale_id), false);
 	row_set(t, "moved_on", h->business_date, false);
@@ -298,62 +379,75 @@ write_move(RowWriter *w, RowWriterTable *t, const SaleHeader *h, const PostingRo
 	row_insert(w, t);
 }
 
-/* SaleRecorded (aggregate sale) or StockBelowPar (aggregate stock item). */
+/* A business event in the outbox (aggregate sale or stock item). */
 static void
-write_event(RowWriter *w, RowWriterTable *t, const SaleHeader *h, const PostingRow *r, const RowDefaults *d)
+write_event(RowWriter *w, RowWriterTable *t, const SaleHeader *h, const char *aggregate, int64 aggregate_id,
+			const char *type, Datum payload, const RowDefaults *d)
 {
-	bool		recorded = strcmp(r->what, "recorded") == 0;
-	int64		aggregate = recorded ? h->sale_id : DatumGetInt64(ROW_VALUE(r, PST_ID));
-
 	row_start(t);
 	row_set(t, "id", OidFunctionCall0(F_GEN_RANDOM_UUID), false);
-	row_set(t, "aggregatetype", CStringGetTextDatum(recorded ? "sale" : "stock"), false);
-	row_set(t, "aggregateid", CStringGetTextDatum(psprintf("%lld", (long long) aggregate)), false);
-	row_set(t, "type", CStringGetTextDatum(recorded ? "SaleRecorded" : "StockBelowPar"), false);
-	row_set(t, "payload", ROW_VALUE(r, PST_PAYLOAD), false);
+	row_set(t, "aggregatetype", CStringGetTextDatum(aggregate), false);
+	row_set(t, "aggregateid", CStringGetTextDatum(psprintf("%lld", (long long) aggregate_id)), false);
+	row_set(t, "type", CStringGetTextDatum(type), false);
+	row_set(t, "payload", payload, false);
 	row_set(t, "venue_id", Int64GetDatum(h->venue_id), false);
 	row_set(t, "created_at", d->now, false);
 	row_insert(w, t);
 }
 
-/* Runs the posting statement and writes its rows; returns the entry id. */
+/* Writes the entry, its lines, the movements and the events. */
 static int64
-write_posting(const SaleHeader *h)
+write_rows(const SaleHeader *h, List *amounts, List *moves)
 {
-	Datum		args[SALE_POSTING_NARGS] = {Int64GetDatum(h->sale_id), Int64GetDatum(h->venue_id),
-		h->country, h->business_date, h->kind, h->rounding_rule, h->key, h->sold_at,
-		Int32GetDatum(strcmp(TextDatumGetCString(h->kind), "sale") == 0 ? 1 : -1)};
 	RowDefaults d;
 	RowWriter  *w;
-	RowWriterTable *entries, *lines, *moves, *events;
+	RowWriterTable *entries, *lines, *movements, *events;
 	int64		entry_id;
-	PostingRow	r;
+	ListCell   *lc;
 
-	if (SPI_execute_plan(sale_posting_plan(), args, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "sale posting: the posting statement failed");
-	refuse_negative_stock();
 	d.now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	d.txid = Int64GetDatum((int64) U64FromFullTransactionId(GetTopFullTransactionId()));
 	w = row_writer_begin();
 	entries = row_writer_table(w, "journal_entry", "journal_entry_balanced");
 	lines = row_writer_table(w, "journal_line", NULL);
-	moves = row_writer_table(w, "stock_movement", NULL);
+	movements = row_writer_table(w, "stock_movement", NULL);
 	events = row_writer_table(w, "outbox", NULL);
 	entry_id = row_next_id(entries);
-	assert_balanced(entry_id, h->sale_id);
+	assert_balanced(amounts, entry_id, h->sale_id);
 	write_entry(w, entries, h, entry_id, &d);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	foreach(lc, amounts)
 	{
-		posting_row(i, &r);
-		if (strcmp(r.what, "line") == 0)
-			write_line(w, lines, h, entry_id, &r, &d);
-		else if (strcmp(r.what, "move") == 0)
-			write_move(w, moves, h, &r, &d);
-		else
-			write_event(w, events, h, &r, &d);
+		if (posts(lfirst(lc)))
+			write_line(w, lines, h, entry_id, lfirst(lc), &d);
 	}
+	foreach(lc, moves)
+		write_move(w, movements, h, lfirst(lc), &d);
+	foreach(lc, moves)
+	{
+		StockMove  *m = lfirst(lc);
+
+		if (m->below_par != (Datum) 0)
+			write_event(w, events, h, "stock", m->stock_item_id, "StockBelowPar", m->below_par, &d);
+	}
+	write_event(w, events, h, "sale", h->sale_id, "SaleRecorded", h->payload, &d);
 	row_writer_end(w);
 	return entry_id;
+}
+
+/* Lines, stock, amounts, accounts, then the rows; returns the entry id. */
+static int64
+write_posting(const SaleHeader *h)
+{
+	char	   *kind = TextDatumGetCString(h->kind);
+	int			sign = strcmp(kind, "sale") == 0 ? 1 : -1;
+	List	   *uses;
+	List	   *lines = read_lines(h, strcmp(kind, "refund") != 0, &uses);
+	List	   *moves = sale_stock_move(uses, h->venue_id, sign);
+	List	   *amounts = sale_journal_amounts(lines, h->methods, h->amounts,
+											   sale_category_costs(uses, moves), sign);
+
+	find_accounts(amounts, h->venue_id);
+	return write_rows(h, amounts, moves);
 }
 
 /* Posts a sale once; returns the entry id, or 0 with *posted false when posted already. */

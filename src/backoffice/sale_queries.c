@@ -1,12 +1,10 @@
 /*
  * sale_queries.c
- *		The sale posting's SQL: one statement reads and checks the sale, one
- *		locks and moves stock levels and works out what to write.  Both are
- *		prepared once per backend and kept (SPI_keepplan); the plan cache
- *		re-plans them when a table they read changes.
- *
- * Arithmetic stays in SQL (exact numeric, the same sums and roundings as the
- * 1.1 PL/pgSQL posting); C writes the rows (see sale_posting.c).
+ *		The sale posting's SQL: four small statements (the sale and its
+ *		checks; its lines with VAT and recipes; the stock levels, locked and
+ *		moved; the accounts, locked), prepared once per backend and kept
+ *		(SPI_keepplan); the plan cache re-plans them when a table they read
+ *		changes.  The sums over lines and categories are C's (sale_amounts.c).
  */
 #include "postgres.h"
 
@@ -16,164 +14,130 @@
 #include "backoffice/sale_queries.h"
 
 /*
- * $1 sale id.  Everything the checks need, in one row: the business date in
- * the venue's zone, a closed period covering it, whether the sale is posted,
- * the first line whose product is inactive or has no VAT rate, and whether
- * the payments equal the lines.
+ * $1 sale id.  The sale in one row: the business date in the venue's zone,
+ * a closed period covering it, whether the sale is posted, its number of
+ * lines, whether the payments equal the lines, the payments, and the
+ * SaleRecorded payload.
  */
 static const char header_sql[] =
 "SELECT x.venue_id, x.kind, x.idempotency_key, x.sold_at, v.country, v.rounding_rule, b.d,"
 "       (SELECT cp.period_start || ' to ' || cp.period_end FROM pub.accounting_period cp"
 "         WHERE cp.venue_id = x.venue_id AND cp.period_end >= b.d AND cp.period_start <= b.d LIMIT 1),"
 "       EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.venue_id = x.venue_id AND j.idempotency_key = 'sale:' || $1),"
-"       t.n_lines, t.bad_line, t.bad_product, t.bad_active, t.bad_class,"
-"       p.paid = round(t.gross, 2), x.sold_at::text, b.d::text, p.paid::text, t.gross::text"
+"       t.n_lines,"
+"       p.paid = round(t.gross, 2), x.sold_at::text, b.d::text, p.paid::text, t.gross::text,"
+"       p.methods, p.amounts,"
+"       jsonb_build_object('sale_id', x.id, 'venue_id', x.venue_id, 'kind', x.kind,"
+"                          'idempotency_key', x.idempotency_key, 'business_date', b.d,"
+"                          'sold_at', x.sold_at, 'gross', round(t.gross, 2), 'lines', t.lines)"
 "  FROM pub.sale x JOIN pub.venue v ON v.id = x.venue_id"
 "  CROSS JOIN LATERAL (SELECT (x.sold_at AT TIME ZONE v.time_zone)::date AS d) b"
 "  CROSS JOIN LATERAL ("
 "      SELECT count(*) AS n_lines, coalesce(sum(l.quantity * l.unit_price), 0) AS gross,"
-"             (array_agg(l.line_no ORDER BY l.line_no) FILTER (WHERE NOT p.active OR r.rate IS NULL))[1] AS bad_line,"
-"             (array_agg(l.product_id ORDER BY l.line_no) FILTER (WHERE NOT p.active OR r.rate IS NULL))[1] AS bad_product,"
-"             (array_agg(p.active ORDER BY l.line_no) FILTER (WHERE NOT p.active OR r.rate IS NULL))[1] AS bad_active,"
-"             (array_agg(p.tax_class ORDER BY l.line_no) FILTER (WHERE NOT p.active OR r.rate IS NULL))[1] AS bad_class"
+"             jsonb_agg(jsonb_build_object('product_id', l.product_id, 'name', p.name, 'category', p.category,"
+"                                          'quantity', l.quantity, 'amount', round(l.quantity * l.unit_price, 2))"
+"                       ORDER BY l.line_no) AS lines"
 "        FROM pub.sale_line l JOIN pub.product p ON p.id = l.product_id"
-"        LEFT JOIN pub.vat_rate r ON r.country = v.country AND r.tax_class = p.tax_class"
-"                                AND r.valid_from <= b.d AND (r.valid_to IS NULL OR r.valid_to >= b.d)"
 "       WHERE l.sale_id = $1) t"
-"  CROSS JOIN LATERAL (SELECT coalesce(sum(amount), 0) AS paid FROM pub.sale_payment WHERE sale_id = $1) p"
+"  CROSS JOIN LATERAL (SELECT coalesce(sum(amount), 0) AS paid, array_agg(method ORDER BY method) AS methods,"
+"                             array_agg(amount ORDER BY method) AS amounts"
+"                        FROM pub.sale_payment WHERE sale_id = $1) p"
 " WHERE x.id = $1";
 
 /*
- * $1 sale id, $2 venue id, $3 country, $4 business date, $5 kind,
- * $6 rounding rule, $7 idempotency key, $8 sold_at, $9 sign: 1 for a sale, -1
- * for a void or refund (money, and a void's stock, go back).
- *
- * Stock: use through recipes per category and item (a refund leaves the
- * poured stock used, a void puts it back), level rows locked in item order
- * (no deadlock between tills) and moved here, in the same statement, with
- * the rules of pub.stock_movement_apply for movements that are not valued
- * (quantity, negative_since; the average cost stays).  Rows out:
- *   line       account, debit, credit, VAT rate: the entry's lines; the
- *              accounts are locked FOR KEY SHARE, as the journal_line
- *              foreign key would
- *   move       stock item, quantity, unit cost: the movements to log, in the
- *              log's numeric(16,3), the same quantity the level moves by
- *   negative   a level that went negative where the venue forbids it
- *   below_par  a StockBelowPar event; recorded: the SaleRecorded event
+ * $1 sale id, $2 country, $3 business date, $4 rounding rule.  One row per
+ * line and recipe item (a line without a recipe once), in line order: the
+ * VAT-inclusive amount g, its VAT at full precision vf, the VAT of the
+ * line's rate over the whole sale, rounded once (pub.round_vat), and what
+ * the checks need (an inactive product, a missing rate: rate NULL).
  */
-static const char posting_sql[] =
-"WITH ln AS ("
-"    SELECT l.line_no, l.product_id, l.quantity, p.name, p.category, r.rate, l.quantity * l.unit_price AS g,"
-"           l.quantity * l.unit_price * r.rate / (100 + r.rate) AS vf"
-"      FROM pub.sale_line l JOIN pub.product p ON p.id = l.product_id"
-"      JOIN pub.vat_rate r ON r.country = $3 AND r.tax_class = p.tax_class"
-"                         AND r.valid_from <= $4 AND (r.valid_to IS NULL OR r.valid_to >= $4)"
-"     WHERE l.sale_id = $1"
-"), use AS ("
-"    SELECT ln.category, r.stock_item_id, sum(ln.quantity * r.quantity) AS q"
-"      FROM ln JOIN pub.recipe_line r ON r.product_id = ln.product_id"
-"     WHERE $5 <> 'refund'"
-"     GROUP BY ln.category, r.stock_item_id"
+static const char lines_sql[] =
+"SELECT ln.line_no, ln.quantity, ln.g, ln.vf, ln.category, ln.rate, ln.rate_vat, rl.stock_item_id, rl.quantity,"
+"       ln.product_id, ln.active, ln.tax_class"
+"  FROM (SELECT l.line_no, l.product_id, l.quantity, p.category, p.active, p.tax_class, r.rate,"
+"               l.quantity * l.unit_price AS g,"
+"               l.quantity * l.unit_price * r.rate / (100 + r.rate) AS vf,"
+"               pub.round_vat(sum(l.quantity * l.unit_price * r.rate / (100 + r.rate)) OVER (PARTITION BY r.rate), $4) AS rate_vat"
+"          FROM pub.sale_line l JOIN pub.product p ON p.id = l.product_id"
+"          LEFT JOIN pub.vat_rate r ON r.country = $2 AND r.tax_class = p.tax_class"
+"                             AND r.valid_from <= $3 AND (r.valid_to IS NULL OR r.valid_to >= $3)"
+"         WHERE l.sale_id = $1) ln"
+"  LEFT JOIN pub.recipe_line rl ON rl.product_id = ln.product_id"
+" ORDER BY ln.line_no";
+
+/*
+ * $1 stock items, $2 their use in base units, $3 venue, $4 sign (1 sale,
+ * -1 void).  Locks the level rows in item order (no deadlock between tills)
+ * and moves them by the movement's quantity in the log's numeric(16,3), with
+ * the rules of pub.stock_movement_apply for movements that are not valued:
+ * the average cost stays, negative_since is set or cleared.  Returns per
+ * item the movement, the cost it is valued at, whether it broke the venue's
+ * negative-stock rule, and a StockBelowPar payload when it crossed par.
+ */
+static const char stock_sql[] =
+"WITH d AS (SELECT * FROM unnest($1::bigint[], $2::numeric[]) AS d (stock_item_id, q)"
 "), lk AS ("
-"    SELECT sl.stock_item_id, sl.avg_cost FROM pub.stock_level sl"
-"     WHERE sl.stock_item_id IN (SELECT stock_item_id FROM use) AND sl.venue_id = $2"
+"    SELECT sl.stock_item_id FROM pub.stock_level sl"
+"     WHERE sl.stock_item_id IN (SELECT stock_item_id FROM d) AND sl.venue_id = $3"
 "     ORDER BY sl.stock_item_id FOR UPDATE"
-"), mv AS ("
-"    SELECT use.stock_item_id, (-$9 * sum(use.q))::numeric(16,3) AS dq, lk.avg_cost"
-"      FROM use JOIN lk USING (stock_item_id)"
-"     GROUP BY use.stock_item_id, lk.avg_cost"
-"), lvl AS ("
-"    UPDATE pub.stock_level s"
-"       SET quantity = s.quantity + mv.dq,"
-"           negative_since = CASE WHEN s.quantity + mv.dq >= 0 THEN NULL"
-"                                 ELSE coalesce(s.negative_since, now()) END"
-"      FROM mv"
-"     WHERE s.stock_item_id = mv.stock_item_id"
-"    RETURNING s.venue_id, s.stock_item_id, s.quantity AS new_q, s.quantity - mv.dq AS old_q, mv.dq"
-"), cogs AS ("
-"    SELECT use.category, round(sum(use.q * lk.avg_cost), 2) AS c"
-"      FROM use JOIN lk USING (stock_item_id) GROUP BY use.category"
-"), by_rate AS ("
-"    SELECT rate, sum(g) AS g, pub.round_vat(sum(vf), $6) AS v FROM ln GROUP BY rate"
-"), by_cat AS ("
-"    SELECT c.category, c.rate,"
-"           round(c.g - c.vf, 2)"
-"           + CASE WHEN row_number() OVER (PARTITION BY c.rate ORDER BY c.g DESC, c.category) = 1"
-"                  THEN (br.g - br.v) - sum(round(c.g - c.vf, 2)) OVER (PARTITION BY c.rate) ELSE 0 END AS net"
-"      FROM (SELECT category, rate, sum(g) AS g, sum(vf) AS vf FROM ln GROUP BY category, rate) c"
-"      JOIN by_rate br USING (rate)"
-"), amounts (role, category, amount, rate) AS ("
-"    SELECT method, NULL::text, $9 * amount, NULL::numeric FROM pub.sale_payment WHERE sale_id = $1"
-"    UNION ALL SELECT 'revenue', category, -$9 * sum(net), NULL FROM by_cat GROUP BY category"
-"    UNION ALL SELECT 'vat_output', NULL, -$9 * v, rate FROM by_rate"
-"    UNION ALL SELECT 'cogs', category, $9 * c, NULL FROM cogs"
-"    UNION ALL SELECT 'inventory', NULL, -$9 * sum(c), NULL FROM cogs"
-"), acc AS ("
-"    SELECT a.id, a.role, a.category FROM pub.account a"
-"     WHERE a.venue_id = $2"
-"       AND (a.role, coalesce(a.category, '')) IN (SELECT role, coalesce(category, '') FROM amounts WHERE amount <> 0)"
-"       FOR KEY SHARE"
+"), m AS ("
+"    SELECT d.stock_item_id, (-$4 * d.q)::numeric(16,3) AS dq FROM d"
+"     WHERE d.stock_item_id IN (SELECT stock_item_id FROM lk)"
 ")"
-"SELECT 'line', acc.id, greatest(x.amount, 0), greatest(-x.amount, 0), x.rate, NULL::jsonb, NULL::text"
-"  FROM amounts x JOIN acc ON acc.role = x.role AND coalesce(acc.category, '') = coalesce(x.category, '')"
-" WHERE x.amount <> 0 "
-"UNION ALL "
-"SELECT 'move', stock_item_id, dq, avg_cost, NULL, NULL, NULL FROM mv "
-"UNION ALL "
-"SELECT 'negative', u.stock_item_id, u.new_q, u.dq, NULL, NULL, i.sku"
-"  FROM lvl u JOIN pub.venue v ON v.id = u.venue_id JOIN pub.stock_item i ON i.id = u.stock_item_id"
-" WHERE u.new_q < 0 AND u.dq < 0 AND NOT v.allow_negative_stock "
-"UNION ALL "
-"SELECT 'below_par', i.id, NULL, NULL, NULL,"
-"       jsonb_build_object('venue_id', u.venue_id, 'stock_item_id', i.id, 'sku', i.sku, 'name', i.name,"
-"                          'quantity', u.new_q, 'par_level', i.par_level, 'base_unit', i.base_unit,"
-"                          'reorder_packs', ceil((i.par_level - u.new_q) / i.pack_size)), NULL"
-"  FROM lvl u JOIN pub.stock_item i ON i.id = u.stock_item_id"
-" WHERE u.new_q < i.par_level AND u.old_q >= i.par_level "
-"UNION ALL "
-"SELECT 'recorded', NULL, NULL, NULL, NULL,"
-"       jsonb_build_object('sale_id', $1, 'venue_id', $2, 'kind', $5,"
-"                          'idempotency_key', $7, 'business_date', $4,"
-"                          'sold_at', $8, 'gross', round(sum(ln.g), 2),"
-"                          'lines', jsonb_agg(jsonb_build_object("
-"                              'product_id', ln.product_id, 'name', ln.name, 'category', ln.category,"
-"                              'quantity', ln.quantity, 'amount', round(ln.g, 2)) ORDER BY ln.line_no)), NULL"
-"  FROM ln";
+"UPDATE pub.stock_level s"
+"   SET quantity = s.quantity + m.dq,"
+"       negative_since = CASE WHEN s.quantity + m.dq >= 0 THEN NULL ELSE coalesce(s.negative_since, now()) END"
+"  FROM m JOIN pub.stock_item i ON i.id = m.stock_item_id JOIN pub.venue v ON v.id = i.venue_id"
+" WHERE s.stock_item_id = m.stock_item_id "
+"RETURNING s.stock_item_id, m.dq, s.avg_cost, s.quantity < 0 AND m.dq < 0 AND NOT v.allow_negative_stock,"
+"          i.sku, s.quantity,"
+"          CASE WHEN s.quantity < i.par_level AND s.quantity - m.dq >= i.par_level THEN"
+"              jsonb_build_object('venue_id', s.venue_id, 'stock_item_id', i.id, 'sku', i.sku, 'name', i.name,"
+"                                 'quantity', s.quantity, 'par_level', i.par_level, 'base_unit', i.base_unit,"
+"                                 'reorder_packs', ceil((i.par_level - s.quantity) / i.pack_size)) END";
 
-static SPIPlanPtr header_plan = NULL;
-static SPIPlanPtr posting_plan = NULL;
+/*
+ * $1 venue, $2 roles, $3 categories ('' for none).  The accounts the entry
+ * posts to, locked FOR KEY SHARE as journal_line's foreign key would.
+ */
+static const char accounts_sql[] =
+"SELECT a.id, a.role, coalesce(a.category, '') FROM pub.account a"
+" WHERE a.venue_id = $1"
+"   AND (a.role, coalesce(a.category, '')) IN (SELECT * FROM unnest($2::text[], $3::text[]))"
+"   FOR KEY SHARE";
 
-/* Prepares a statement and keeps its plan for the backend's life. */
-static SPIPlanPtr
-prepare_kept(const char *sql, int nargs, Oid *argtypes)
+/* The statements by SalePlan, with their parameter types; plans made on first use. */
+typedef struct KeptPlan
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[4];
+	SPIPlanPtr	plan;
+} KeptPlan;
 
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare of the sale posting failed: %s",
-			 SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_keepplan of the sale posting failed");
-	return plan;
-}
+static KeptPlan plans[] = {
+	[SALE_PLAN_HEADER] = {header_sql, 1, {INT8OID}},
+	[SALE_PLAN_LINES] = {lines_sql, 4, {INT8OID, TEXTOID, DATEOID, TEXTOID}},
+	[SALE_PLAN_STOCK] = {stock_sql, 4, {INT8ARRAYOID, NUMERICARRAYOID, INT8OID, INT4OID}},
+	[SALE_PLAN_ACCOUNTS] = {accounts_sql, 3, {INT8OID, TEXTARRAYOID, TEXTARRAYOID}},
+};
 
+/* The plan of a statement, prepared on first use and kept for the backend's life. */
 SPIPlanPtr
-sale_header_plan(void)
+sale_plan(SalePlan which)
 {
-	Oid			argtypes[1] = {INT8OID};
+	KeptPlan   *k = &plans[which];
 
-	if (header_plan == NULL)
-		header_plan = prepare_kept(header_sql, 1, argtypes);
-	return header_plan;
-}
+	if (k->plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(k->sql, k->nargs, k->argtypes);
 
-SPIPlanPtr
-sale_posting_plan(void)
-{
-	Oid			argtypes[SALE_POSTING_NARGS] = {INT8OID, INT8OID, TEXTOID, DATEOID,
-		TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, INT4OID};
-
-	if (posting_plan == NULL)
-		posting_plan = prepare_kept(posting_sql, SALE_POSTING_NARGS, argtypes);
-	return posting_plan;
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare of the sale posting failed: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan of the sale posting failed");
+		k->plan = plan;
+	}
+	return k->plan;
 }

@@ -1,6 +1,6 @@
 /*
  * sale_queries.h
- *		The posting's two SQL statements, prepared once per backend.
+ *		The sale posting's SQL statements, prepared once per backend.
  */
 #ifndef SALE_QUERIES_H
 #define SALE_QUERIES_H
@@ -20,33 +20,53 @@ enum SaleHeaderColumn
 	HDR_CLOSED,
 	HDR_POSTED,
 	HDR_N_LINES,
-	HDR_BAD_LINE,
-	HDR_BAD_PRODUCT,
-	HDR_BAD_ACTIVE,
-	HDR_BAD_CLASS,
 	HDR_PAID_OK,
 	HDR_SOLD_AT_TEXT,
 	HDR_DATE_TEXT,
 	HDR_PAID_TEXT,
-	HDR_GROSS_TEXT
+	HDR_GROSS_TEXT,
+	HDR_METHODS,
+	HDR_AMOUNTS,
+	HDR_PAYLOAD
 };
 
-/* Columns of the posting statement: one row per thing to write or refuse. */
-enum SalePostingColumn
+/* Columns of the lines statement. */
+enum SaleLinesColumn
 {
-	PST_WHAT = 1,				/* line, move, below_par, recorded, negative */
-	PST_ID,						/* account id, stock item id */
-	PST_A,						/* debit; movement quantity; new level */
-	PST_B,						/* credit; unit cost; movement quantity */
-	PST_RATE,					/* VAT rate of a VAT line */
-	PST_PAYLOAD,				/* event payload */
-	PST_SKU						/* stock item of a refused movement */
+	LN_LINE_NO = 1,
+	LN_QUANTITY,
+	LN_GROSS,
+	LN_VAT_FULL,
+	LN_CATEGORY,
+	LN_RATE,
+	LN_RATE_VAT,
+	LN_STOCK_ITEM,
+	LN_RECIPE_QUANTITY,
+	LN_PRODUCT,
+	LN_ACTIVE,
+	LN_TAX_CLASS
 };
 
-/* Parameters of the posting statement, in order. */
-#define SALE_POSTING_NARGS 9
+/* Columns of the stock statement's RETURNING. */
+enum SaleStockColumn
+{
+	STK_ITEM = 1,
+	STK_QUANTITY,
+	STK_UNIT_COST,
+	STK_REFUSED,
+	STK_SKU,
+	STK_LEVEL,
+	STK_BELOW_PAR
+};
 
-extern SPIPlanPtr sale_header_plan(void);
-extern SPIPlanPtr sale_posting_plan(void);
+typedef enum SalePlan
+{
+	SALE_PLAN_HEADER,
+	SALE_PLAN_LINES,
+	SALE_PLAN_STOCK,
+	SALE_PLAN_ACCOUNTS
+} SalePlan;
+
+extern SPIPlanPtr sale_plan(SalePlan which);
 
 #endif							/* SALE_QUERIES_H */
