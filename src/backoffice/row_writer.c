@@ -15,6 +15,7 @@
  */
 #include "postgres.h"
 
+#include "access/heapam.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/dependency.h"
@@ -33,14 +34,15 @@
 #include "backoffice/check_cache.h"
 #include "backoffice/row_writer.h"
 
-/* The posting writes four tables; a named limit, not a list. */
-#define ROW_WRITER_MAX_TABLES 4
+/* The posting writes five tables; a named limit, not a list. */
+#define ROW_WRITER_MAX_TABLES 6
 
 struct RowWriterTable
 {
 	Relation	rel;
 	ResultRelInfo *rri;
-	TupleTableSlot *slot;
+	TupleTableSlot *slot;		/* the row being written */
+	TupleTableSlot *fetched;	/* a row read from the table, made on demand */
 	Oid			id_sequence;	/* identity sequence of column "id" */
 };
 
@@ -179,6 +181,7 @@ row_writer_table(RowWriter *w, const char *relname, const char *kept_trigger)
 	if (t->rel->rd_att->constr && t->rel->rd_att->constr->num_check > 0)
 		t->rri->ri_ConstraintExprs = check_cache_exprs(t->rel, w->estate);
 	t->slot = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(t->rel), &TTSOpsVirtual);
+	t->fetched = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(t->rel), table_slot_callbacks(t->rel));
 	t->id_sequence = id_sequence(t->rel);
 	return t;
 }
@@ -193,23 +196,78 @@ row_start(RowWriterTable *t)
 	memset(slot->tts_isnull, true, slot->tts_tupleDescriptor->natts * sizeof(bool));
 }
 
-void
-row_set(RowWriterTable *t, const char *column, Datum value, bool isnull)
+/* The 0-based position of a column in desc, or an error. */
+static int
+column_position(TupleDesc desc, const char *column)
 {
-	TupleDesc	desc = RelationGetDescr(t->rel);
-
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 
 		if (!att->attisdropped && strcmp(NameStr(att->attname), column) == 0)
-		{
-			t->slot->tts_values[i] = value;
-			t->slot->tts_isnull[i] = isnull;
-			return;
-		}
+			return i;
 	}
-	elog(ERROR, "column \"%s\" of \"%s\" does not exist", column, RelationGetRelationName(t->rel));
+	elog(ERROR, "column \"%s\" does not exist", column);
+	return -1;					/* keep the compiler quiet */
+}
+
+static int
+column_index(RowWriterTable *t, const char *column)
+{
+	return column_position(RelationGetDescr(t->rel), column);
+}
+
+/* A column of a row read into slot, by name. */
+Datum
+slot_column(TupleTableSlot *slot, const char *column, bool *isnull)
+{
+	return slot_getattr(slot, column_position(slot->tts_tupleDescriptor, column) + 1, isnull);
+}
+
+/* Begins a row as a copy of old (for row_update). */
+void
+row_start_from(RowWriterTable *t, TupleTableSlot *old)
+{
+	int			natts = RelationGetDescr(t->rel)->natts;
+
+	slot_getallattrs(old);
+	ExecClearTuple(t->slot);
+	memcpy(t->slot->tts_values, old->tts_values, natts * sizeof(Datum));
+	memcpy(t->slot->tts_isnull, old->tts_isnull, natts * sizeof(bool));
+}
+
+void
+row_set(RowWriterTable *t, const char *column, Datum value, bool isnull)
+{
+	int			i = column_index(t, column);
+
+	t->slot->tts_values[i] = value;
+	t->slot->tts_isnull[i] = isnull;
+}
+
+Relation
+row_table_relation(RowWriterTable *t)
+{
+	return t->rel;
+}
+
+/* A slot to read the table's rows into (see locked_row.c). */
+TupleTableSlot *
+row_fetch_slot(RowWriterTable *t)
+{
+	return t->fetched;
+}
+
+
+/* A numeric value as the column stores it (its typmod's scale). */
+Datum
+row_coerce(RowWriterTable *t, const char *column, Datum value)
+{
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(t->rel), column_index(t, column));
+
+	if (att->atttypid != NUMERICOID || att->atttypmod < 0)
+		return value;
+	return DirectFunctionCall2(numeric, value, Int32GetDatum(att->atttypmod));
 }
 
 /* The next value of the table's identity column "id". */
@@ -257,6 +315,34 @@ row_insert(RowWriter *w, RowWriterTable *t)
 			 RelationGetRelationName(t->rel));
 	if (t->rri->ri_TrigDesc)
 		ExecARInsertTriggers(w->estate, t->rri, t->slot, NIL, NULL);
+	ResetPerTupleExprContext(w->estate);
+}
+
+/*
+ * Replaces old (a row locked by this transaction, fetched into the table's
+ * fetch slot) with the values set since row_start; index entries are made
+ * unless the update is HOT.  No triggers: the caller keeps their rules.
+ */
+void
+row_update(RowWriter *w, RowWriterTable *t, TupleTableSlot *old)
+{
+	HeapTuple	tuple;
+	List	   *recheck = NIL;
+
+	coerce_typmods(t);
+	ExecStoreVirtualTuple(t->slot);
+	if (t->rel->rd_att->constr)
+		ExecConstraints(t->rri, t->slot, w->estate);
+	tuple = ExecCopySlotHeapTuple(t->slot);
+	simple_heap_update(t->rel, &old->tts_tid, tuple);
+	if (!HeapTupleIsHeapOnly(tuple))
+	{
+		t->slot->tts_tid = tuple->t_self;
+		recheck = ExecInsertIndexTuples(t->rri, t->slot, w->estate, true, false, NULL, NIL);
+	}
+	if (recheck != NIL)
+		elog(ERROR, "row writer: deferrable unique indexes on \"%s\" are not supported",
+			 RelationGetRelationName(t->rel));
 	ResetPerTupleExprContext(w->estate);
 }
 

@@ -30,19 +30,26 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "access/transam.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation_d.h"
 #include "catalog/pg_type_d.h"
 #include "commands/trigger.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/fmgroids.h"
 #include "utils/timestamp.h"
 
+#include "backoffice/locked_row.h"
 #include "backoffice/numeric_ops.h"
 #include "backoffice/row_writer.h"
 #include "backoffice/sale_posting.h"
@@ -64,6 +71,7 @@ typedef struct SaleHeader
 	Datum		country;		/* text */
 	Datum		rounding_rule;	/* text */
 	Datum		business_date;	/* date */
+	bool		allow_negative; /* the venue lets stock go negative */
 	Datum		methods;		/* text[] of the payments, or 0 */
 	Datum		amounts;		/* numeric[] */
 	Datum		payload;		/* SaleRecorded */
@@ -180,6 +188,7 @@ read_sale(int64 sale_id, SaleHeader *h)
 	h->country = header_value(h, HDR_COUNTRY, &isnull);
 	h->rounding_rule = header_value(h, HDR_ROUNDING_RULE, &isnull);
 	h->business_date = header_value(h, HDR_BUSINESS_DATE, &isnull);
+	h->allow_negative = DatumGetBool(header_value(h, HDR_ALLOW_NEGATIVE, &isnull));
 	h->methods = header_value(h, HDR_METHODS, &isnull);
 	if (isnull)
 		h->methods = (Datum) 0;
@@ -233,47 +242,55 @@ read_lines(const SaleHeader *h, bool uses_stock, List **uses)
 	return lines;
 }
 
-/* Finds and locks the accounts of the amounts that are not zero. */
+/* The account of an amount, locked FOR KEY SHARE as journal_line's foreign key would; 0 when none. */
+static int64
+lock_account(Relation accounts, Oid index, Snapshot snapshot, TupleTableSlot *slot, int64 venue_id,
+			 const JournalAmount *a)
+{
+	ScanKeyData keys[3];
+	bool		isnull;
+	bool		no_category;
+	Datum		category;
+
+	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(venue_id));
+	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(a->role));
+	ScanKeyInit(&keys[2], 3, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(a->category));
+	keys[1].sk_collation = DEFAULT_COLLATION_OID;
+	keys[2].sk_collation = DEFAULT_COLLATION_OID;
+	if (!locked_row_fetch(accounts, index, keys, 3, LockTupleKeyShare, snapshot, slot))
+		return 0;
+	/* A followed update may have moved the row off the key. */
+	category = slot_column(slot, "category", &no_category);
+	if (DatumGetInt64(slot_column(slot, "venue_id", &isnull)) != venue_id ||
+		strcmp(TextDatumGetCString(slot_column(slot, "role", &isnull)), a->role) != 0 ||
+		strcmp(no_category ? "" : TextDatumGetCString(category), a->category) != 0)
+		return 0;
+	return DatumGetInt64(slot_column(slot, "id", &isnull));
+}
+
+/* Finds and locks the accounts of the amounts that are not zero (index account_role). */
 static void
 find_accounts(List *amounts, int64 venue_id)
 {
-	int			n = list_length(amounts);
-	Datum	   *roles = palloc(sizeof(Datum) * n);
-	Datum	   *categories = palloc(sizeof(Datum) * n);
-	Datum		args[3];
+	Oid			namespace = get_namespace_oid("pub", false);
+	Relation	accounts = table_open(get_relname_relid("account", namespace), RowShareLock);
+	Oid			index = get_relname_relid("account_role", namespace);
+	TupleTableSlot *slot = table_slot_create(accounts, NULL);
+	Snapshot	snapshot = RegisterSnapshot(locked_row_snapshot());
 	ListCell   *lc;
-	bool		isnull;
 
-	n = 0;
+	if (!OidIsValid(index))
+		elog(ERROR, "index pub.account_role does not exist");
 	foreach(lc, amounts)
 	{
 		JournalAmount *a = lfirst(lc);
 
-		if (num_cmp(a->amount, num_int(0)) == 0)
-			continue;
-		roles[n] = CStringGetTextDatum(a->role);
-		categories[n++] = CStringGetTextDatum(a->category);
+		if (num_cmp(a->amount, num_int(0)) != 0)
+			a->account_id = lock_account(accounts, index, snapshot, slot, venue_id, a);
 	}
-	args[0] = Int64GetDatum(venue_id);
-	args[1] = PointerGetDatum(construct_array(roles, n, TEXTOID, -1, false, TYPALIGN_INT));
-	args[2] = PointerGetDatum(construct_array(categories, n, TEXTOID, -1, false, TYPALIGN_INT));
-	if (SPI_execute_plan(sale_plan(SALE_PLAN_ACCOUNTS), args, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "sale posting: the accounts statement failed");
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	row = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		char	   *role = SPI_getvalue(row, desc, 2);
-		char	   *category = SPI_getvalue(row, desc, 3);
-
-		foreach(lc, amounts)
-		{
-			JournalAmount *a = lfirst(lc);
-
-			if (strcmp(a->role, role) == 0 && strcmp(a->category, category) == 0)
-				a->account_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
-		}
-	}
+	UnregisterSnapshot(snapshot);
+	ExecDropSingleTupleTableSlot(slot);
+	table_close(accounts, NoLock);
 }
 
 /* An amount that becomes a line: not zero, with an account (else the entry won't balance). */
@@ -395,42 +412,43 @@ write_event(RowWriter *w, RowWriterTable *t, const SaleHeader *h, const char *ag
 	row_insert(w, t);
 }
 
+/* The tables the posting writes. */
+typedef struct PostingTables
+{
+	RowWriterTable *entries;
+	RowWriterTable *lines;
+	RowWriterTable *movements;
+	RowWriterTable *events;
+	RowWriterTable *levels;
+} PostingTables;
+
 /* Writes the entry, its lines, the movements and the events. */
 static int64
-write_rows(const SaleHeader *h, List *amounts, List *moves)
+write_rows(RowWriter *w, const PostingTables *t, const SaleHeader *h, List *amounts, List *moves)
 {
 	RowDefaults d;
-	RowWriter  *w;
-	RowWriterTable *entries, *lines, *movements, *events;
-	int64		entry_id;
+	int64		entry_id = row_next_id(t->entries);
 	ListCell   *lc;
 
 	d.now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	d.txid = Int64GetDatum((int64) U64FromFullTransactionId(GetTopFullTransactionId()));
-	w = row_writer_begin();
-	entries = row_writer_table(w, "journal_entry", "journal_entry_balanced");
-	lines = row_writer_table(w, "journal_line", NULL);
-	movements = row_writer_table(w, "stock_movement", NULL);
-	events = row_writer_table(w, "outbox", NULL);
-	entry_id = row_next_id(entries);
 	assert_balanced(amounts, entry_id, h->sale_id);
-	write_entry(w, entries, h, entry_id, &d);
+	write_entry(w, t->entries, h, entry_id, &d);
 	foreach(lc, amounts)
 	{
 		if (posts(lfirst(lc)))
-			write_line(w, lines, h, entry_id, lfirst(lc), &d);
+			write_line(w, t->lines, h, entry_id, lfirst(lc), &d);
 	}
 	foreach(lc, moves)
-		write_move(w, movements, h, lfirst(lc), &d);
+		write_move(w, t->movements, h, lfirst(lc), &d);
 	foreach(lc, moves)
 	{
 		StockMove  *m = lfirst(lc);
 
 		if (m->below_par != (Datum) 0)
-			write_event(w, events, h, "stock", m->stock_item_id, "StockBelowPar", m->below_par, &d);
+			write_event(w, t->events, h, "stock", m->stock_item_id, "StockBelowPar", m->below_par, &d);
 	}
-	write_event(w, events, h, "sale", h->sale_id, "SaleRecorded", h->payload, &d);
-	row_writer_end(w);
+	write_event(w, t->events, h, "sale", h->sale_id, "SaleRecorded", h->payload, &d);
 	return entry_id;
 }
 
@@ -440,14 +458,26 @@ write_posting(const SaleHeader *h)
 {
 	char	   *kind = TextDatumGetCString(h->kind);
 	int			sign = strcmp(kind, "sale") == 0 ? 1 : -1;
+	RowWriter  *w = row_writer_begin();
+	PostingTables t;
 	List	   *uses;
-	List	   *lines = read_lines(h, strcmp(kind, "refund") != 0, &uses);
-	List	   *moves = sale_stock_move(uses, h->venue_id, sign);
-	List	   *amounts = sale_journal_amounts(lines, h->methods, h->amounts,
-											   sale_category_costs(uses, moves), sign);
+	List	   *lines;
+	List	   *moves;
+	List	   *amounts;
+	int64		entry_id;
 
+	t.entries = row_writer_table(w, "journal_entry", "journal_entry_balanced");
+	t.lines = row_writer_table(w, "journal_line", NULL);
+	t.movements = row_writer_table(w, "stock_movement", NULL);
+	t.events = row_writer_table(w, "outbox", NULL);
+	t.levels = row_writer_table(w, "stock_level", NULL);
+	lines = read_lines(h, strcmp(kind, "refund") != 0, &uses);
+	moves = sale_stock_move(w, t.levels, t.movements, uses, h->venue_id, sign, h->allow_negative);
+	amounts = sale_journal_amounts(lines, h->methods, h->amounts, sale_category_costs(uses, moves), sign);
 	find_accounts(amounts, h->venue_id);
-	return write_rows(h, amounts, moves);
+	entry_id = write_rows(w, &t, h, amounts, moves);
+	row_writer_end(w);
+	return entry_id;
 }
 
 /* Posts a sale once; returns the entry id, or 0 with *posted false when posted already. */

@@ -8,6 +8,8 @@
 
 #include "nodes/pg_list.h"
 
+#include "backoffice/row_writer.h"
+
 /* A sale line (numeric Datums). */
 typedef struct SaleLine
 {
@@ -60,7 +62,8 @@ extern List *sale_journal_amounts(List *lines, Datum methods, Datum amounts, Lis
 
 /* sale_stock.c */
 extern List *sale_stock_add_use(List *uses, const char *category, int64 stock_item_id, Datum quantity);
-extern List *sale_stock_move(List *uses, int64 venue_id, int sign);
+extern List *sale_stock_move(RowWriter *w, RowWriterTable *levels, RowWriterTable *moves, List *uses,
+							 int64 venue_id, int sign, bool allow_negative);
 extern List *sale_category_costs(List *uses, List *moves);
 
 #endif							/* SALE_POSTING_H */

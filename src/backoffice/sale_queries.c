@@ -1,10 +1,11 @@
 /*
  * sale_queries.c
- *		The sale posting's SQL: four small statements (the sale and its
- *		checks; its lines with VAT and recipes; the stock levels, locked and
- *		moved; the accounts, locked), prepared once per backend and kept
+ *		The sale posting's SQL: two statements (the sale and its checks; its
+ *		lines with VAT and recipes), prepared once per backend and kept
  *		(SPI_keepplan); the plan cache re-plans them when a table they read
- *		changes.  The sums over lines and categories are C's (sale_amounts.c).
+ *		changes.  The sums over lines and categories are C's (sale_amounts.c);
+ *		stock levels and accounts are read and locked by index (sale_stock.c,
+ *		sale_posting.c).
  */
 #include "postgres.h"
 
@@ -20,7 +21,7 @@
  * SaleRecorded payload.
  */
 static const char header_sql[] =
-"SELECT x.venue_id, x.kind, x.idempotency_key, x.sold_at, v.country, v.rounding_rule, b.d,"
+"SELECT x.venue_id, x.kind, x.idempotency_key, x.sold_at, v.country, v.rounding_rule, b.d, v.allow_negative_stock,"
 "       (SELECT cp.period_start || ' to ' || cp.period_end FROM pub.accounting_period cp"
 "         WHERE cp.venue_id = x.venue_id AND cp.period_end >= b.d AND cp.period_start <= b.d LIMIT 1),"
 "       EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.venue_id = x.venue_id AND j.idempotency_key = 'sale:' || $1),"
@@ -65,47 +66,6 @@ static const char lines_sql[] =
 "  LEFT JOIN pub.recipe_line rl ON rl.product_id = ln.product_id"
 " ORDER BY ln.line_no";
 
-/*
- * $1 stock items, $2 their use in base units, $3 venue, $4 sign (1 sale,
- * -1 void).  Locks the level rows in item order (no deadlock between tills)
- * and moves them by the movement's quantity in the log's numeric(16,3), with
- * the rules of pub.stock_movement_apply for movements that are not valued:
- * the average cost stays, negative_since is set or cleared.  Returns per
- * item the movement, the cost it is valued at, whether it broke the venue's
- * negative-stock rule, and a StockBelowPar payload when it crossed par.
- */
-static const char stock_sql[] =
-"WITH d AS (SELECT * FROM unnest($1::bigint[], $2::numeric[]) AS d (stock_item_id, q)"
-"), lk AS ("
-"    SELECT sl.stock_item_id FROM pub.stock_level sl"
-"     WHERE sl.stock_item_id IN (SELECT stock_item_id FROM d) AND sl.venue_id = $3"
-"     ORDER BY sl.stock_item_id FOR UPDATE"
-"), m AS ("
-"    SELECT d.stock_item_id, (-$4 * d.q)::numeric(16,3) AS dq FROM d"
-"     WHERE d.stock_item_id IN (SELECT stock_item_id FROM lk)"
-")"
-"UPDATE pub.stock_level s"
-"   SET quantity = s.quantity + m.dq,"
-"       negative_since = CASE WHEN s.quantity + m.dq >= 0 THEN NULL ELSE coalesce(s.negative_since, now()) END"
-"  FROM m JOIN pub.stock_item i ON i.id = m.stock_item_id JOIN pub.venue v ON v.id = i.venue_id"
-" WHERE s.stock_item_id = m.stock_item_id "
-"RETURNING s.stock_item_id, m.dq, s.avg_cost, s.quantity < 0 AND m.dq < 0 AND NOT v.allow_negative_stock,"
-"          i.sku, s.quantity,"
-"          CASE WHEN s.quantity < i.par_level AND s.quantity - m.dq >= i.par_level THEN"
-"              jsonb_build_object('venue_id', s.venue_id, 'stock_item_id', i.id, 'sku', i.sku, 'name', i.name,"
-"                                 'quantity', s.quantity, 'par_level', i.par_level, 'base_unit', i.base_unit,"
-"                                 'reorder_packs', ceil((i.par_level - s.quantity) / i.pack_size)) END";
-
-/*
- * $1 venue, $2 roles, $3 categories ('' for none).  The accounts the entry
- * posts to, locked FOR KEY SHARE as journal_line's foreign key would.
- */
-static const char accounts_sql[] =
-"SELECT a.id, a.role, coalesce(a.category, '') FROM pub.account a"
-" WHERE a.venue_id = $1"
-"   AND (a.role, coalesce(a.category, '')) IN (SELECT * FROM unnest($2::text[], $3::text[]))"
-"   FOR KEY SHARE";
-
 /* The statements by SalePlan, with their parameter types; plans made on first use. */
 typedef struct KeptPlan
 {
@@ -118,8 +78,6 @@ typedef struct KeptPlan
 static KeptPlan plans[] = {
 	[SALE_PLAN_HEADER] = {header_sql, 1, {INT8OID}},
 	[SALE_PLAN_LINES] = {lines_sql, 4, {INT8OID, TEXTOID, DATEOID, TEXTOID}},
-	[SALE_PLAN_STOCK] = {stock_sql, 4, {INT8ARRAYOID, NUMERICARRAYOID, INT8OID, INT4OID}},
-	[SALE_PLAN_ACCOUNTS] = {accounts_sql, 3, {INT8OID, TEXTARRAYOID, TEXTARRAYOID}},
 };
 
 /* The plan of a statement, prepared on first use and kept for the backend's life. */

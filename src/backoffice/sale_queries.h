@@ -17,6 +17,7 @@ enum SaleHeaderColumn
 	HDR_COUNTRY,
 	HDR_ROUNDING_RULE,
 	HDR_BUSINESS_DATE,
+	HDR_ALLOW_NEGATIVE,
 	HDR_CLOSED,
 	HDR_POSTED,
 	HDR_N_LINES,
@@ -47,24 +48,10 @@ enum SaleLinesColumn
 	LN_TAX_CLASS
 };
 
-/* Columns of the stock statement's RETURNING. */
-enum SaleStockColumn
-{
-	STK_ITEM = 1,
-	STK_QUANTITY,
-	STK_UNIT_COST,
-	STK_REFUSED,
-	STK_SKU,
-	STK_LEVEL,
-	STK_BELOW_PAR
-};
-
 typedef enum SalePlan
 {
 	SALE_PLAN_HEADER,
-	SALE_PLAN_LINES,
-	SALE_PLAN_STOCK,
-	SALE_PLAN_ACCOUNTS
+	SALE_PLAN_LINES
 } SalePlan;
 
 extern SPIPlanPtr sale_plan(SalePlan which);
