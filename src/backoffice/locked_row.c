@@ -25,18 +25,38 @@ locked_row_snapshot(void)
 	return GetTransactionSnapshot();
 }
 
+/* Visits the rows whose index entries match keys, in index order, as the snapshot sees them. */
+void
+row_fetch_each(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot,
+			   TupleTableSlot *slot, RowVisitor visit, void *arg)
+{
+	Relation	irel = index_open(index, AccessShareLock);
+	IndexScanDesc scan = index_beginscan(rel, irel, snapshot, nkeys, 0);
+
+	index_rescan(scan, keys, nkeys, NULL, 0);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		if (!visit(slot, arg))
+			break;
+	}
+	index_endscan(scan);
+	index_close(irel, AccessShareLock);
+}
+
+static bool
+stop_at_first(TupleTableSlot *slot, void *found)
+{
+	*(bool *) found = true;
+	return false;
+}
+
 /* The first row whose index entry matches keys, as the snapshot sees it; false when none. */
 bool
 row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot, TupleTableSlot *slot)
 {
-	Relation	irel = index_open(index, AccessShareLock);
-	IndexScanDesc scan = index_beginscan(rel, irel, snapshot, nkeys, 0);
-	bool		found;
+	bool		found = false;
 
-	index_rescan(scan, keys, nkeys, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, slot);
-	index_endscan(scan);
-	index_close(irel, AccessShareLock);
+	row_fetch_each(rel, index, keys, nkeys, snapshot, slot, stop_at_first, &found);
 	return found;
 }
 

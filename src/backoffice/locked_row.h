@@ -17,4 +17,10 @@ extern bool locked_row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, L
 extern bool row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot,
 					  TupleTableSlot *slot);
 
+/* Called for each row of row_fetch_each in index order; returns false to stop. */
+typedef bool (*RowVisitor) (TupleTableSlot *slot, void *arg);
+
+extern void row_fetch_each(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot,
+						   TupleTableSlot *slot, RowVisitor visit, void *arg);
+
 #endif							/* LOCKED_ROW_H */

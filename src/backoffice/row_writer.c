@@ -26,6 +26,7 @@
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/fmgrprotos.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -222,6 +223,17 @@ Datum
 slot_column(TupleTableSlot *slot, const char *column, bool *isnull)
 {
 	return slot_getattr(slot, column_position(slot->tts_tupleDescriptor, column) + 1, isnull);
+}
+
+/* The same, copied into the current memory context: it outlives the slot's row. */
+Datum
+slot_column_copy(TupleTableSlot *slot, const char *column, bool *isnull)
+{
+	int			i = column_position(slot->tts_tupleDescriptor, column);
+	Form_pg_attribute att = TupleDescAttr(slot->tts_tupleDescriptor, i);
+	Datum		d = slot_getattr(slot, i + 1, isnull);
+
+	return *isnull ? (Datum) 0 : datumCopy(d, att->attbyval, att->attlen);
 }
 
 /* Begins a row as a copy of old (for row_update). */

@@ -14,7 +14,6 @@
 
 #include "catalog/pg_collation_d.h"
 #include "catalog/pg_type_d.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
@@ -146,24 +145,16 @@ revenue_amounts(List *cats, Datum neg)
 	return out;
 }
 
-/* Payments: one amount per method, from the header's arrays (may be NULL). */
+/* Payments: one amount per method. */
 static List *
-payment_amounts(Datum methods, Datum amounts, Datum pos)
+payment_amounts(const SaleHeader *h, Datum pos)
 {
 	List	   *out = NIL;
-	Datum	   *m,
-			   *a;
-	bool	   *mnull,
-			   *anull;
-	int			n,
-				na;
+	ListCell   *lm,
+			   *la;
 
-	if (methods == (Datum) 0)
-		return NIL;
-	deconstruct_array(DatumGetArrayTypeP(methods), TEXTOID, -1, false, TYPALIGN_INT, &m, &mnull, &n);
-	deconstruct_array(DatumGetArrayTypeP(amounts), NUMERICOID, -1, false, TYPALIGN_INT, &a, &anull, &na);
-	for (int i = 0; i < n && i < na; i++)
-		out = lappend(out, amount(TextDatumGetCString(m[i]), NULL, num_mul(pos, a[i])));
+	forboth(lm, h->methods, la, h->amounts)
+		out = lappend(out, amount(lfirst(lm), NULL, num_mul(pos, PointerGetDatum(lfirst(la)))));
 	return out;
 }
 
@@ -174,7 +165,7 @@ by_rate(const ListCell *a, const ListCell *b)
 }
 
 List *
-sale_journal_amounts(List *lines, Datum methods, Datum amounts, List *costs, int sign)
+sale_journal_amounts(List *lines, const SaleHeader *h, List *costs, int sign)
 {
 	Datum		pos = num_int(sign);
 	Datum		neg = num_int(-sign);
@@ -196,7 +187,7 @@ sale_journal_amounts(List *lines, Datum methods, Datum amounts, List *costs, int
 	}
 	list_sort(rates, by_rate);	/* VAT lines by rate, as 1.1 wrote them */
 	split_nets(rates, cats);
-	out = payment_amounts(methods, amounts, pos);
+	out = payment_amounts(h, pos);
 	out = list_concat(out, revenue_amounts(cats, neg));
 	foreach(lc, rates)
 	{

@@ -58,48 +58,6 @@
 PG_FUNCTION_INFO_V1(pbo_sale_post_trigger);
 PG_FUNCTION_INFO_V1(pbo_post_sale);
 
-/* The header row, kept while the posting statement runs. */
-typedef struct SaleHeader
-{
-	HeapTuple	row;
-	TupleDesc	desc;
-	int64		sale_id;
-	int64		venue_id;
-	Datum		kind;			/* text */
-	Datum		key;			/* text */
-	Datum		sold_at;		/* timestamptz */
-	Datum		country;		/* text */
-	Datum		rounding_rule;	/* text */
-	Datum		business_date;	/* date */
-	bool		allow_negative; /* the venue lets stock go negative */
-	Datum		methods;		/* text[] of the payments, or 0 */
-	Datum		amounts;		/* numeric[] */
-	Datum		payload;		/* SaleRecorded */
-} SaleHeader;
-
-static Datum
-header_value(const SaleHeader *h, int column, bool *isnull)
-{
-	return SPI_getbinval(h->row, h->desc, column, isnull);
-}
-
-static bool
-header_isnull(const SaleHeader *h, int column)
-{
-	bool		isnull;
-
-	header_value(h, column, &isnull);
-	return isnull;
-}
-
-static char *
-header_text(const SaleHeader *h, int column)
-{
-	char	   *s = SPI_getvalue(h->row, h->desc, column);
-
-	return s ? s : "";
-}
-
 /* The missing VAT rate's own error, from pub.vat_rate_on. */
 static void
 raise_missing_rate(const SaleHeader *h, Datum tax_class)
@@ -118,12 +76,13 @@ raise_missing_rate(const SaleHeader *h, Datum tax_class)
 static void
 check_period(const SaleHeader *h)
 {
-	if (!header_isnull(h, HDR_CLOSED))
+	if (h->closed != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("sale %s: sold_at %s (business date %s) falls in closed accounting period %s",
-						TextDatumGetCString(h->key), header_text(h, HDR_SOLD_AT_TEXT),
-						header_text(h, HDR_DATE_TEXT), header_text(h, HDR_CLOSED)),
+						TextDatumGetCString(h->key),
+						DatumGetCString(DirectFunctionCall1(timestamptz_out, h->sold_at)),
+						DatumGetCString(DirectFunctionCall1(date_out, h->business_date)), h->closed),
 				 errhint("Record it in the next open period.")));
 }
 
@@ -146,56 +105,20 @@ check_line(const SaleHeader *h, HeapTuple row, TupleDesc desc)
 
 /* The last checks of the 1.1 posting: lines exist, payments equal them. */
 static void
-check_totals(const SaleHeader *h)
+check_totals(const SaleHeader *h, List *lines, Datum gross)
 {
 	const char *key = TextDatumGetCString(h->key);
-	bool		isnull;
 
-	if (DatumGetInt64(header_value(h, HDR_N_LINES, &isnull)) == 0)
+	if (lines == NIL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("sale %s has no lines", key),
 				 errhint("Insert the sale and its lines in one transaction.")));
-	if (!DatumGetBool(header_value(h, HDR_PAID_OK, &isnull)))
+	if (num_cmp(h->paid, num_round2(gross)) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("sale %s: payments amount total %s does not equal the lines total %s",
-						key, header_text(h, HDR_PAID_TEXT), header_text(h, HDR_GROSS_TEXT))));
-}
-
-/* Reads the sale and checks its period; false when it is posted already. */
-static bool
-read_sale(int64 sale_id, SaleHeader *h)
-{
-	Datum		arg = Int64GetDatum(sale_id);
-	bool		isnull;
-
-	if (SPI_execute_plan(sale_plan(SALE_PLAN_HEADER), &arg, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "sale posting: the header statement failed");
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("sale %lld does not exist", (long long) sale_id)));
-	h->row = SPI_tuptable->vals[0];
-	h->desc = SPI_tuptable->tupdesc;
-	if (DatumGetBool(header_value(h, HDR_POSTED, &isnull)))
-		return false;
-	h->sale_id = sale_id;
-	h->venue_id = DatumGetInt64(header_value(h, HDR_VENUE_ID, &isnull));
-	h->kind = header_value(h, HDR_KIND, &isnull);
-	h->key = header_value(h, HDR_KEY, &isnull);
-	h->sold_at = header_value(h, HDR_SOLD_AT, &isnull);
-	h->country = header_value(h, HDR_COUNTRY, &isnull);
-	h->rounding_rule = header_value(h, HDR_ROUNDING_RULE, &isnull);
-	h->business_date = header_value(h, HDR_BUSINESS_DATE, &isnull);
-	h->allow_negative = DatumGetBool(header_value(h, HDR_ALLOW_NEGATIVE, &isnull));
-	h->methods = header_value(h, HDR_METHODS, &isnull);
-	if (isnull)
-		h->methods = (Datum) 0;
-	h->amounts = header_value(h, HDR_AMOUNTS, &isnull);
-	h->payload = header_value(h, HDR_PAYLOAD, &isnull);
-	check_period(h);
-	return true;
+						key, num_text(h->paid), num_text(gross))));
 }
 
 /*
@@ -203,7 +126,7 @@ read_sale(int64 sale_id, SaleHeader *h)
  * leaves the poured stock used) their stock use.
  */
 static List *
-read_lines(const SaleHeader *h, bool uses_stock, List **uses)
+read_lines(const SaleHeader *h, bool uses_stock, List **uses, Datum *gross)
 {
 	Datum		args[4] = {Int64GetDatum(h->sale_id), h->country, h->business_date, h->rounding_rule};
 	List	   *lines = NIL;
@@ -213,6 +136,7 @@ read_lines(const SaleHeader *h, bool uses_stock, List **uses)
 	if (SPI_execute_plan(sale_plan(SALE_PLAN_LINES), args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "sale posting: the lines statement failed");
 	*uses = NIL;
+	*gross = num_int(0);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	row = SPI_tuptable->vals[i];
@@ -231,6 +155,9 @@ read_lines(const SaleHeader *h, bool uses_stock, List **uses)
 			l->rate = SPI_getbinval(row, desc, LN_RATE, &isnull);
 			l->rate_vat = SPI_getbinval(row, desc, LN_RATE_VAT, &isnull);
 			l->category = SPI_getvalue(row, desc, LN_CATEGORY);
+			l->product_id = DatumGetInt64(SPI_getbinval(row, desc, LN_PRODUCT, &isnull));
+			l->name = SPI_getvalue(row, desc, LN_NAME);
+			*gross = num_add(*gross, l->gross);
 			lines = lappend(lines, l);
 		}
 		item = SPI_getbinval(row, desc, LN_STOCK_ITEM, &isnull);
@@ -238,7 +165,7 @@ read_lines(const SaleHeader *h, bool uses_stock, List **uses)
 			*uses = sale_stock_add_use(*uses, l->category, DatumGetInt64(item),
 									   num_mul(l->quantity, SPI_getbinval(row, desc, LN_RECIPE_QUANTITY, &isnull)));
 	}
-	check_totals(h);
+	check_totals(h, lines, *gross);
 	return lines;
 }
 
@@ -318,10 +245,10 @@ assert_balanced(List *amounts, int64 entry_id, int64 sale_id)
 
 		if (!posts(a))
 			continue;
-		if (num_cmp(a->amount, num_int(0)) > 0)
-			debit = num_add(debit, a->amount);
+		if (num_cmp(a->stored, num_int(0)) > 0)
+			debit = num_add(debit, a->stored);
 		else
-			credit = num_sub(credit, a->amount);
+			credit = num_sub(credit, a->stored);
 		n++;
 	}
 	if (num_cmp(debit, credit) != 0 || n < 2)
@@ -365,15 +292,15 @@ static void
 write_line(RowWriter *w, RowWriterTable *t, const SaleHeader *h, int64 entry_id, const JournalAmount *a,
 		   const RowDefaults *d)
 {
-	bool		debit = num_cmp(a->amount, num_int(0)) > 0;
+	bool		debit = num_cmp(a->stored, num_int(0)) > 0;
 
 	row_start(t);
 	row_set(t, "id", Int64GetDatum(row_next_id(t)), false);
 	row_set(t, "entry_id", Int64GetDatum(entry_id), false);
 	row_set(t, "venue_id", Int64GetDatum(h->venue_id), false);
 	row_set(t, "account_id", Int64GetDatum(a->account_id), false);
-	row_set(t, "debit", debit ? a->amount : num_int(0), false);
-	row_set(t, "credit", debit ? num_int(0) : num_sub(num_int(0), a->amount), false);
+	row_set(t, "debit", debit ? a->stored : num_int(0), false);
+	row_set(t, "credit", debit ? num_int(0) : num_sub(num_int(0), a->stored), false);
 	row_set(t, "vat_rate", a->rate, !a->has_rate);
 	row_set(t, "entry_txid", d->txid, false);
 	row_insert(w, t);
@@ -424,7 +351,8 @@ typedef struct PostingTables
 
 /* Writes the entry, its lines, the movements and the events. */
 static int64
-write_rows(RowWriter *w, const PostingTables *t, const SaleHeader *h, List *amounts, List *moves)
+write_rows(RowWriter *w, const PostingTables *t, const SaleHeader *h, List *amounts, List *moves,
+		   Datum payload)
 {
 	RowDefaults d;
 	int64		entry_id = row_next_id(t->entries);
@@ -432,6 +360,13 @@ write_rows(RowWriter *w, const PostingTables *t, const SaleHeader *h, List *amou
 
 	d.now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	d.txid = Int64GetDatum((int64) U64FromFullTransactionId(GetTopFullTransactionId()));
+	/* Lines are kept when the amount is not zero, then stored at the column's scale, as 1.1's INSERT did. */
+	foreach(lc, amounts)
+	{
+		JournalAmount *a = lfirst(lc);
+
+		a->stored = row_coerce(t->lines, "debit", a->amount);
+	}
 	assert_balanced(amounts, entry_id, h->sale_id);
 	write_entry(w, t->entries, h, entry_id, &d);
 	foreach(lc, amounts)
@@ -448,7 +383,7 @@ write_rows(RowWriter *w, const PostingTables *t, const SaleHeader *h, List *amou
 		if (m->below_par != (Datum) 0)
 			write_event(w, t->events, h, "stock", m->stock_item_id, "StockBelowPar", m->below_par, &d);
 	}
-	write_event(w, t->events, h, "sale", h->sale_id, "SaleRecorded", h->payload, &d);
+	write_event(w, t->events, h, "sale", h->sale_id, "SaleRecorded", payload, &d);
 	return entry_id;
 }
 
@@ -464,6 +399,7 @@ write_posting(const SaleHeader *h)
 	List	   *lines;
 	List	   *moves;
 	List	   *amounts;
+	Datum		gross;
 	int64		entry_id;
 
 	t.entries = row_writer_table(w, "journal_entry", "journal_entry_balanced");
@@ -471,11 +407,11 @@ write_posting(const SaleHeader *h)
 	t.movements = row_writer_table(w, "stock_movement", NULL);
 	t.events = row_writer_table(w, "outbox", NULL);
 	t.levels = row_writer_table(w, "stock_level", NULL);
-	lines = read_lines(h, strcmp(kind, "refund") != 0, &uses);
+	lines = read_lines(h, strcmp(kind, "refund") != 0, &uses, &gross);
 	moves = sale_stock_move(w, t.levels, t.movements, uses, h->venue_id, sign, h->allow_negative);
-	amounts = sale_journal_amounts(lines, h->methods, h->amounts, sale_category_costs(uses, moves), sign);
+	amounts = sale_journal_amounts(lines, h, sale_category_costs(uses, moves), sign);
 	find_accounts(amounts, h->venue_id);
-	entry_id = write_rows(w, &t, h, amounts, moves);
+	entry_id = write_rows(w, &t, h, amounts, moves, sale_recorded_payload(h, lines, num_round2(gross)));
 	row_writer_end(w);
 	return entry_id;
 }
@@ -489,9 +425,13 @@ post_sale(int64 sale_id, bool *posted)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "sale posting: SPI_connect failed");
-	*posted = read_sale(sale_id, &h);
+	sale_read(sale_id, &h);
+	*posted = !h.posted;
 	if (*posted)
+	{
+		check_period(&h);
 		entry_id = write_posting(&h);
+	}
 	SPI_finish();
 	return entry_id;
 }

@@ -10,6 +10,25 @@
 
 #include "backoffice/row_writer.h"
 
+/* The sale as the posting needs it (sale_reader.c). */
+typedef struct SaleHeader
+{
+	int64		sale_id;
+	int64		venue_id;
+	Datum		kind;			/* text */
+	Datum		key;			/* text: the till's idempotency key */
+	Datum		sold_at;		/* timestamptz */
+	Datum		country;		/* text */
+	Datum		rounding_rule;	/* text */
+	Datum		business_date;	/* date: sold_at's local date at the venue */
+	bool		allow_negative; /* the venue lets stock go negative */
+	char	   *closed;			/* "start to end" of a closed period covering the date, or NULL */
+	bool		posted;			/* its journal entry exists */
+	List	   *methods;		/* payments: method names (char *) */
+	List	   *amounts;		/* and amounts (numeric Datums), same order */
+	Datum		paid;			/* their sum */
+} SaleHeader;
+
 /* A sale line (numeric Datums). */
 typedef struct SaleLine
 {
@@ -20,6 +39,8 @@ typedef struct SaleLine
 	Datum		rate;
 	Datum		rate_vat;		/* VAT of the rate over the sale, rounded */
 	char	   *category;
+	int64		product_id;
+	char	   *name;
 } SaleLine;
 
 /* Stock used through recipes, per category and item (base units). */
@@ -52,13 +73,20 @@ typedef struct JournalAmount
 	const char *role;
 	const char *category;		/* "" for none */
 	Datum		amount;
+	Datum		stored;			/* amount as journal_line stores it (its scale) */
 	Datum		rate;			/* VAT lines only */
 	bool		has_rate;
 	int64		account_id;		/* 0 until the account is found */
 } JournalAmount;
 
+/* sale_reader.c */
+extern void sale_read(int64 sale_id, SaleHeader *h);
+
+/* sale_event.c */
+extern Datum sale_recorded_payload(const SaleHeader *h, List *lines, Datum gross);
+
 /* sale_amounts.c */
-extern List *sale_journal_amounts(List *lines, Datum methods, Datum amounts, List *costs, int sign);
+extern List *sale_journal_amounts(List *lines, const SaleHeader *h, List *costs, int sign);
 
 /* sale_stock.c */
 extern List *sale_stock_add_use(List *uses, const char *category, int64 stock_item_id, Datum quantity);

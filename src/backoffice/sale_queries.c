@@ -1,11 +1,11 @@
 /*
  * sale_queries.c
- *		The sale posting's SQL: two statements (the sale and its checks; its
- *		lines with VAT and recipes), prepared once per backend and kept
- *		(SPI_keepplan); the plan cache re-plans them when a table they read
+ *		The sale posting's SQL: one statement reads the lines with their
+ *		products, VAT rates and recipes; prepared once per backend and kept
+ *		(SPI_keepplan), the plan cache re-plans it when a table it reads
  *		changes.  The sums over lines and categories are C's (sale_amounts.c);
- *		stock levels and accounts are read and locked by index (sale_stock.c,
- *		sale_posting.c).
+ *		the sale, its payments, stock levels and accounts are read by index
+ *		(sale_reader.c, sale_stock.c, sale_posting.c).
  */
 #include "postgres.h"
 
@@ -13,37 +13,6 @@
 #include "executor/spi.h"
 
 #include "backoffice/sale_queries.h"
-
-/*
- * $1 sale id.  The sale in one row: the business date in the venue's zone,
- * a closed period covering it, whether the sale is posted, its number of
- * lines, whether the payments equal the lines, the payments, and the
- * SaleRecorded payload.
- */
-static const char header_sql[] =
-"SELECT x.venue_id, x.kind, x.idempotency_key, x.sold_at, v.country, v.rounding_rule, b.d, v.allow_negative_stock,"
-"       (SELECT cp.period_start || ' to ' || cp.period_end FROM pub.accounting_period cp"
-"         WHERE cp.venue_id = x.venue_id AND cp.period_end >= b.d AND cp.period_start <= b.d LIMIT 1),"
-"       EXISTS (SELECT 1 FROM pub.journal_entry j WHERE j.venue_id = x.venue_id AND j.idempotency_key = 'sale:' || $1),"
-"       t.n_lines,"
-"       p.paid = round(t.gross, 2), x.sold_at::text, b.d::text, p.paid::text, t.gross::text,"
-"       p.methods, p.amounts,"
-"       jsonb_build_object('sale_id', x.id, 'venue_id', x.venue_id, 'kind', x.kind,"
-"                          'idempotency_key', x.idempotency_key, 'business_date', b.d,"
-"                          'sold_at', x.sold_at, 'gross', round(t.gross, 2), 'lines', t.lines)"
-"  FROM pub.sale x JOIN pub.venue v ON v.id = x.venue_id"
-"  CROSS JOIN LATERAL (SELECT (x.sold_at AT TIME ZONE v.time_zone)::date AS d) b"
-"  CROSS JOIN LATERAL ("
-"      SELECT count(*) AS n_lines, coalesce(sum(l.quantity * l.unit_price), 0) AS gross,"
-"             jsonb_agg(jsonb_build_object('product_id', l.product_id, 'name', p.name, 'category', p.category,"
-"                                          'quantity', l.quantity, 'amount', round(l.quantity * l.unit_price, 2))"
-"                       ORDER BY l.line_no) AS lines"
-"        FROM pub.sale_line l JOIN pub.product p ON p.id = l.product_id"
-"       WHERE l.sale_id = $1) t"
-"  CROSS JOIN LATERAL (SELECT coalesce(sum(amount), 0) AS paid, array_agg(method ORDER BY method) AS methods,"
-"                             array_agg(amount ORDER BY method) AS amounts"
-"                        FROM pub.sale_payment WHERE sale_id = $1) p"
-" WHERE x.id = $1";
 
 /*
  * $1 sale id, $2 country, $3 business date, $4 rounding rule.  One row per
@@ -54,8 +23,8 @@ static const char header_sql[] =
  */
 static const char lines_sql[] =
 "SELECT ln.line_no, ln.quantity, ln.g, ln.vf, ln.category, ln.rate, ln.rate_vat, rl.stock_item_id, rl.quantity,"
-"       ln.product_id, ln.active, ln.tax_class"
-"  FROM (SELECT l.line_no, l.product_id, l.quantity, p.category, p.active, p.tax_class, r.rate,"
+"       ln.product_id, ln.active, ln.tax_class, ln.name"
+"  FROM (SELECT l.line_no, l.product_id, l.quantity, p.category, p.active, p.tax_class, p.name, r.rate,"
 "               l.quantity * l.unit_price AS g,"
 "               l.quantity * l.unit_price * r.rate / (100 + r.rate) AS vf,"
 "               pub.round_vat(sum(l.quantity * l.unit_price * r.rate / (100 + r.rate)) OVER (PARTITION BY r.rate), $4) AS rate_vat"
@@ -76,7 +45,6 @@ typedef struct KeptPlan
 } KeptPlan;
 
 static KeptPlan plans[] = {
-	[SALE_PLAN_HEADER] = {header_sql, 1, {INT8OID}},
 	[SALE_PLAN_LINES] = {lines_sql, 4, {INT8OID, TEXTOID, DATEOID, TEXTOID}},
 };
 
