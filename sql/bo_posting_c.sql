@@ -24,4 +24,11 @@ UNION ALL
 (SELECT '1.2 only', what, row FROM posted WHERE version = '1.2'
  EXCEPT ALL SELECT '1.2 only', what, row FROM posted WHERE version = '1.1')
 ORDER BY 1, 2, 3;
+-- pub.round_vat is C in 1.2: the same text as 1.1's SQL for every rule,
+-- over amounts from -3.0000 to 3.0000 in steps of 0.0005.
+SELECT count(*) AS round_vat_differences
+  FROM generate_series(-6000, 6000) g, (VALUES ('half_up'), ('up'), (NULL)) r(rule),
+       LATERAL (SELECT g / 2000.0 AS x) a
+ WHERE pub.round_vat(a.x, r.rule)::text IS DISTINCT FROM
+       (CASE r.rule WHEN 'up' THEN sign(a.x) * ceil(abs(a.x) * 100) / 100 ELSE round(a.x, 2) END)::text;
 DROP EXTENSION pub_backoffice CASCADE;

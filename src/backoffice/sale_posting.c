@@ -3,28 +3,30 @@
  *		Posts a sale at commit: pub.sale_post_trigger() (the deferred
  *		constraint trigger sale_posted) and pub.post_sale(bigint).
  *
- * Four small prepared statements read the sale, move the stock levels and
- * lock what the rows will reference (sale_queries.c, sale_stock.c); C adds
- * up the entry (sale_amounts.c), refuses what the rules refuse, with the
- * errors of the 1.1 PL/pgSQL posting, and writes the entry, its lines, the
- * stock movements and the events through row_writer.c.
+ * No statement is planned or run on the good path: the sale, its lines and
+ * payments are read by index (sale_reader.c, sale_lines.c), the stock levels
+ * and accounts locked and the levels moved by index (sale_stock.c, here),
+ * the entry added up with SQL's own numeric functions (sale_amounts.c), and
+ * the entry, its lines, the movements and the events written through
+ * row_writer.c.  What the rules refuse is refused with the errors of the
+ * 1.1 PL/pgSQL posting, in its order.
  *
  * Why the posting's own rows skip the per-row triggers and foreign-key
  * checks, and what keeps each rule instead (every other writer still gets
  * all of them):
- *	 journal_entry_open_period  the header statement refuses a sale whose
- *								business date is in a closed period
+ *	 journal_entry_open_period  check_period refuses a sale whose business
+ *								date is in a closed period
  *	 journal_entry_balanced		kept: queued for the entry, fires at commit;
  *								and asserted here before anything is written
  *	 journal_line -> journal_entry	the entry is this transaction's, written here
  *	 journal_line -> account	the accounts are the venue's, read and locked
- *								FOR KEY SHARE by the accounts statement
+ *								FOR KEY SHARE here (find_accounts)
  *	 journal_entry -> venue		the sale's own foreign key locked it in this
  *								transaction
  *	 stock_movement -> stock_item	the level rows are locked FOR UPDATE, and
  *								a stock item cannot be deleted under its level
- *	 stock_movement_apply		the stock statement moves the levels itself,
- *								with the same rules (negative stock refused,
+ *	 stock_movement_apply		sale_stock.c moves the levels itself, with the
+ *								same rules (negative stock refused,
  *								StockBelowPar written here)
  */
 #include "postgres.h"
@@ -53,24 +55,9 @@
 #include "backoffice/numeric_ops.h"
 #include "backoffice/row_writer.h"
 #include "backoffice/sale_posting.h"
-#include "backoffice/sale_queries.h"
 
 PG_FUNCTION_INFO_V1(pbo_sale_post_trigger);
 PG_FUNCTION_INFO_V1(pbo_post_sale);
-
-/* The missing VAT rate's own error, from pub.vat_rate_on. */
-static void
-raise_missing_rate(const SaleHeader *h, Datum tax_class)
-{
-	Oid			types[3] = {TEXTOID, TEXTOID, DATEOID};
-	Datum		args[3];
-
-	args[0] = h->country;
-	args[1] = tax_class;
-	args[2] = h->business_date;
-	SPI_execute_with_args("SELECT pub.vat_rate_on($1, $2, $3)", 3, types, args, NULL, true, 1);
-	elog(ERROR, "sale posting: a line has no VAT rate but pub.vat_rate_on found one");
-}
 
 /* The first check of the 1.1 posting: no sale posts into a closed period. */
 static void
@@ -84,23 +71,6 @@ check_period(const SaleHeader *h)
 						DatumGetCString(DirectFunctionCall1(timestamptz_out, h->sold_at)),
 						DatumGetCString(DirectFunctionCall1(date_out, h->business_date)), h->closed),
 				 errhint("Record it in the next open period.")));
-}
-
-/* A line whose product is inactive or has no VAT rate on the date (row of the lines statement). */
-static void
-check_line(const SaleHeader *h, HeapTuple row, TupleDesc desc)
-{
-	bool		isnull;
-
-	if (!DatumGetBool(SPI_getbinval(row, desc, LN_ACTIVE, &isnull)))
-		ereport(ERROR,
-				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("sale %s line %s: product_id %s is inactive",
-						TextDatumGetCString(h->key), SPI_getvalue(row, desc, LN_LINE_NO),
-						SPI_getvalue(row, desc, LN_PRODUCT))));
-	SPI_getbinval(row, desc, LN_RATE, &isnull);
-	if (isnull)
-		raise_missing_rate(h, SPI_getbinval(row, desc, LN_TAX_CLASS, &isnull));
 }
 
 /* The last checks of the 1.1 posting: lines exist, payments equal them. */
@@ -119,54 +89,6 @@ check_totals(const SaleHeader *h, List *lines, Datum gross)
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("sale %s: payments amount total %s does not equal the lines total %s",
 						key, num_text(h->paid), num_text(gross))));
-}
-
-/*
- * The lines, checked in line order as 1.1 did, and (unless a refund, which
- * leaves the poured stock used) their stock use.
- */
-static List *
-read_lines(const SaleHeader *h, bool uses_stock, List **uses, Datum *gross)
-{
-	Datum		args[4] = {Int64GetDatum(h->sale_id), h->country, h->business_date, h->rounding_rule};
-	List	   *lines = NIL;
-	SaleLine   *l = NULL;
-	bool		isnull;
-
-	if (SPI_execute_plan(sale_plan(SALE_PLAN_LINES), args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "sale posting: the lines statement failed");
-	*uses = NIL;
-	*gross = num_int(0);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	row = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		int32		line_no = DatumGetInt32(SPI_getbinval(row, desc, LN_LINE_NO, &isnull));
-		Datum		item;
-
-		if (l == NULL || l->line_no != line_no)
-		{
-			check_line(h, row, desc);
-			l = palloc(sizeof(SaleLine));
-			l->line_no = line_no;
-			l->quantity = SPI_getbinval(row, desc, LN_QUANTITY, &isnull);
-			l->gross = SPI_getbinval(row, desc, LN_GROSS, &isnull);
-			l->vat_full = SPI_getbinval(row, desc, LN_VAT_FULL, &isnull);
-			l->rate = SPI_getbinval(row, desc, LN_RATE, &isnull);
-			l->rate_vat = SPI_getbinval(row, desc, LN_RATE_VAT, &isnull);
-			l->category = SPI_getvalue(row, desc, LN_CATEGORY);
-			l->product_id = DatumGetInt64(SPI_getbinval(row, desc, LN_PRODUCT, &isnull));
-			l->name = SPI_getvalue(row, desc, LN_NAME);
-			*gross = num_add(*gross, l->gross);
-			lines = lappend(lines, l);
-		}
-		item = SPI_getbinval(row, desc, LN_STOCK_ITEM, &isnull);
-		if (!isnull && uses_stock)
-			*uses = sale_stock_add_use(*uses, l->category, DatumGetInt64(item),
-									   num_mul(l->quantity, SPI_getbinval(row, desc, LN_RECIPE_QUANTITY, &isnull)));
-	}
-	check_totals(h, lines, *gross);
-	return lines;
 }
 
 /* The account of an amount, locked FOR KEY SHARE as journal_line's foreign key would; 0 when none. */
@@ -407,7 +329,8 @@ write_posting(const SaleHeader *h)
 	t.movements = row_writer_table(w, "stock_movement", NULL);
 	t.events = row_writer_table(w, "outbox", NULL);
 	t.levels = row_writer_table(w, "stock_level", NULL);
-	lines = read_lines(h, strcmp(kind, "refund") != 0, &uses, &gross);
+	lines = sale_lines_read(h, strcmp(kind, "refund") != 0, &uses, &gross);
+	check_totals(h, lines, gross);
 	moves = sale_stock_move(w, t.levels, t.movements, uses, h->venue_id, sign, h->allow_negative);
 	amounts = sale_journal_amounts(lines, h, sale_category_costs(uses, moves), sign);
 	find_accounts(amounts, h->venue_id);

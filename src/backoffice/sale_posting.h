@@ -82,6 +82,9 @@ typedef struct JournalAmount
 /* sale_reader.c */
 extern void sale_read(int64 sale_id, SaleHeader *h);
 
+/* sale_lines.c */
+extern List *sale_lines_read(const SaleHeader *h, bool uses_stock, List **uses, Datum *gross);
+
 /* sale_event.c */
 extern Datum sale_recorded_payload(const SaleHeader *h, List *lines, Datum gross);
 

@@ -26,52 +26,7 @@
 #include "backoffice/numeric_ops.h"
 #include "backoffice/row_writer.h"
 #include "backoffice/sale_posting.h"
-
-/* One table of the reads: open, with a slot to read its rows into. */
-typedef struct ReadTable
-{
-	Relation	rel;
-	TupleTableSlot *slot;
-} ReadTable;
-
-static void
-read_open(ReadTable *t, Oid namespace, const char *relname)
-{
-	Oid			relid = get_relname_relid(relname, namespace);
-
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation \"pub.%s\" does not exist", relname)));
-	t->rel = table_open(relid, AccessShareLock);
-	t->slot = table_slot_create(t->rel, NULL);
-}
-
-static void
-read_close(ReadTable *t)
-{
-	ExecDropSingleTupleTableSlot(t->slot);
-	table_close(t->rel, AccessShareLock);
-}
-
-static Oid
-index_named(Oid namespace, const char *name)
-{
-	Oid			index = get_relname_relid(name, namespace);
-
-	if (!OidIsValid(index))
-		elog(ERROR, "index pub.%s does not exist", name);
-	return index;
-}
-
-static bool
-fetch_by_id(ReadTable *t, int64 id, Snapshot snapshot)
-{
-	ScanKeyData key;
-
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
-	return row_fetch(t->rel, RelationGetPrimaryKeyIndex(t->rel), &key, 1, snapshot, t->slot);
-}
+#include "backoffice/table_reader.h"
 
 /* The sale and its venue; the business date. */
 static void
@@ -80,7 +35,7 @@ read_sale_row(ReadTable *sales, ReadTable *venues, Snapshot snapshot, int64 sale
 	bool		isnull;
 	Datum		zone;
 
-	if (!fetch_by_id(sales, sale_id, snapshot))
+	if (!read_by_id(sales, sale_id, snapshot))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("sale %lld does not exist", (long long) sale_id)));
@@ -89,7 +44,7 @@ read_sale_row(ReadTable *sales, ReadTable *venues, Snapshot snapshot, int64 sale
 	h->kind = slot_column_copy(sales->slot, "kind", &isnull);
 	h->key = slot_column_copy(sales->slot, "idempotency_key", &isnull);
 	h->sold_at = slot_column_copy(sales->slot, "sold_at", &isnull);
-	if (!fetch_by_id(venues, h->venue_id, snapshot))
+	if (!read_by_id(venues, h->venue_id, snapshot))
 		elog(ERROR, "sale %lld: venue %lld not found", (long long) sale_id, (long long) h->venue_id);
 	h->country = slot_column_copy(venues->slot, "country", &isnull);
 	h->rounding_rule = slot_column_copy(venues->slot, "rounding_rule", &isnull);
@@ -168,7 +123,6 @@ read_payments(ReadTable *payments, Snapshot snapshot, SaleHeader *h)
 void
 sale_read(int64 sale_id, SaleHeader *h)
 {
-	Oid			namespace = get_namespace_oid("pub", false);
 	Snapshot	snapshot = RegisterSnapshot(locked_row_snapshot());
 	ReadTable	sales,
 				venues,
@@ -176,14 +130,14 @@ sale_read(int64 sale_id, SaleHeader *h)
 				entries,
 				payments;
 
-	read_open(&sales, namespace, "sale");
-	read_open(&venues, namespace, "venue");
-	read_open(&periods, namespace, "accounting_period");
-	read_open(&entries, namespace, "journal_entry");
-	read_open(&payments, namespace, "sale_payment");
+	read_open(&sales, "sale");
+	read_open(&venues, "venue");
+	read_open(&periods, "accounting_period");
+	read_open(&entries, "journal_entry");
+	read_open(&payments, "sale_payment");
 	read_sale_row(&sales, &venues, snapshot, sale_id, h);
-	read_closed_period(&periods, index_named(namespace, "accounting_period_venue"), snapshot, h);
-	read_posted(&entries, index_named(namespace, "journal_entry_venue_id_idempotency_key_key"), snapshot, h);
+	read_closed_period(&periods, pub_relation("accounting_period_venue"), snapshot, h);
+	read_posted(&entries, pub_relation("journal_entry_venue_id_idempotency_key_key"), snapshot, h);
 	read_payments(&payments, snapshot, h);
 	read_close(&payments);
 	read_close(&entries);

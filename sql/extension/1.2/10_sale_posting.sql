@@ -1,12 +1,14 @@
 -- ===========================================================================
 -- Back office: the sale posting in C.  Same reads, checks, sums, rows and
--- events as 1.1's PL/pgSQL post_sale; what changed is how the rows are
--- written.  Two statements prepared once per backend read the sale and move
--- the stock levels; C writes the entry, its lines, the movements and the
--- events straight into the tables (heap, indexes, CHECK constraints), without
--- the per-row foreign-key checks and triggers whose rules the posting already
--- keeps for its own rows: see src/backoffice/sale_posting.c for the list.
--- Every other writer of those tables still gets every trigger and check.
+-- events as 1.1's PL/pgSQL post_sale; what changed is how.  The posting
+-- reads the sale, its lines and payments by index, locks and moves the stock
+-- levels by index, adds up the entry with SQL's numeric functions, and writes
+-- the entry, its lines, the movements and the events straight into the tables
+-- (heap, indexes, CHECK constraints), without the per-row foreign-key checks
+-- and triggers whose rules it already keeps for its own rows: see
+-- src/backoffice/sale_posting.c for the list.  Every other writer of those
+-- tables still gets every trigger and check.  sql/bo_posting_c.sql posts the
+-- same sales under 1.1 and 1.2 and compares every row.
 -- ===========================================================================
 
 CREATE OR REPLACE FUNCTION pub.post_sale(p_sale bigint) RETURNS bigint
@@ -25,3 +27,11 @@ COMMENT ON TABLE pub.stock_level IS
     'Current level and weighted average cost per stock item: kept from pub.stock_movement by its trigger, and by the sale posting for the movements it writes';
 COMMENT ON FUNCTION pub.stock_movement_apply() IS
     'Statement trigger: applies new movements to stock_level (the sale posting applies its own, with the same rules)';
+
+-- VAT rounding has one home, C (src/backoffice/vat_round.c): the posting
+-- rounds with it and SQL calls it here.  Not STRICT: a NULL rule is half up,
+-- as 1.1's CASE made it.
+CREATE OR REPLACE FUNCTION pub.round_vat(p_amount numeric, p_rule text) RETURNS numeric
+LANGUAGE C IMMUTABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'pbo_round_vat';
+COMMENT ON FUNCTION pub.round_vat(numeric, text) IS 'Rounds a VAT amount to the cent: half_up, or up (away from zero, never down); C';
