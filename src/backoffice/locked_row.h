@@ -7,6 +7,7 @@
 #define LOCKED_ROW_H
 
 #include "access/skey.h"
+#include "executor/tuptable.h"
 #include "nodes/lockoptions.h"
 #include "utils/rel.h"
 #include "utils/snapshot.h"

@@ -55,6 +55,7 @@
 #include "backoffice/numeric_ops.h"
 #include "backoffice/row_writer.h"
 #include "backoffice/sale_posting.h"
+#include "backoffice/trigger_row.h"
 
 PG_FUNCTION_INFO_V1(pbo_sale_post_trigger);
 PG_FUNCTION_INFO_V1(pbo_post_sale);
@@ -363,22 +364,9 @@ post_sale(int64 sale_id, bool *posted)
 Datum
 pbo_sale_post_trigger(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = (TriggerData *) fcinfo->context;
-	int			attnum;
-	bool		isnull;
 	bool		posted;
-	Datum		id;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(td->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_INSERT(td->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("pub.sale_post_trigger() must be fired AFTER INSERT FOR EACH ROW")));
-	attnum = SPI_fnumber(RelationGetDescr(td->tg_relation), "id");
-	id = heap_getattr(td->tg_trigtuple, attnum, RelationGetDescr(td->tg_relation), &isnull);
-	if (attnum <= 0 || isnull)
-		elog(ERROR, "pub.sale_post_trigger(): the row has no id");
-	post_sale(DatumGetInt64(id), &posted);
+	post_sale(DatumGetInt64(trigger_new_column(fcinfo, "pub.sale_post_trigger()", "id")), &posted);
 	return PointerGetDatum(NULL);
 }
 

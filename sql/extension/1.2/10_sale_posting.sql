@@ -35,3 +35,12 @@ CREATE OR REPLACE FUNCTION pub.round_vat(p_amount numeric, p_rule text) RETURNS 
 LANGUAGE C IMMUTABLE PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'pbo_round_vat';
 COMMENT ON FUNCTION pub.round_vat(numeric, text) IS 'Rounds a VAT amount to the cent: half_up, or up (away from zero, never down); C';
+
+-- The balance check at every entry's commit, for every writer, in C: the
+-- entry's lines summed through the journal_line_entry index.  Same rule and
+-- error; no longer SECURITY DEFINER, since it reads by index and needs no
+-- privilege on the ledger whoever commits.
+CREATE OR REPLACE FUNCTION pub.journal_entry_check_balance() RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'pbo_journal_entry_check_balance';
+COMMENT ON FUNCTION pub.journal_entry_check_balance() IS 'Deferred constraint trigger: an entry''s debits equal its credits at commit (C)';
