@@ -14,7 +14,8 @@ OBJS  = $(SRCS:.c=.o)
 # and an updated one are built by the same statements.
 SQL_PARTS  = $(sort $(wildcard sql/extension/*.sql))
 SQL_1_1    = $(sort $(wildcard sql/extension/1.1/*.sql))
-DATA_built = pub_backoffice--1.0.sql pub_backoffice--1.0--1.1.sql
+SQL_1_2    = $(sort $(wildcard sql/extension/1.2/*.sql))
+DATA_built = pub_backoffice--1.0.sql pub_backoffice--1.0--1.1.sql pub_backoffice--1.1--1.2.sql
 
 # Every sql/*.sql is a pg_regress test with its expected/*.out.
 REGRESS      = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
@@ -60,5 +61,6 @@ endif
 
 pub_backoffice--1.0.sql: $(SQL_PARTS)
 pub_backoffice--1.0--1.1.sql: $(SQL_1_1)
+pub_backoffice--1.1--1.2.sql: $(SQL_1_2)
 $(DATA_built):
 	cat $^ > $@

@@ -1,5 +1,6 @@
--- Upgrading 1.0 (back office, decoder, relay) to 1.1 (documents in) keeps
--- the data and adds the new functions; 1.1 installed directly is the same.
+-- Upgrading 1.0 (back office, decoder, relay) to 1.1 (documents in) and
+-- 1.2 (the sale posting in C) keeps the data and adds the new functions;
+-- the default version installed directly is the same.
 DROP EXTENSION IF EXISTS pub_backoffice CASCADE;
 CREATE EXTENSION pub_backoffice VERSION '1.0';
 \set VERBOSITY terse
@@ -26,6 +27,22 @@ SELECT pub.map_pos_product(:v, 'csv', 'GUIN-PINT', :guinness);
 SELECT pub.import_till_csv(:v, E'product_code,quantity,gross_amount,sold_at,payment_method\nGUIN-PINT,1,5.60,2026-07-10 22:00,cash')
        - 'file_hash' AS imported_after_update;
 SELECT count(*) AS sales FROM pub.sale WHERE venue_id = :v;
+
+-- 1.2 posts sales in C: a sale after the update posts as before (stock,
+-- a balanced entry, its event), on top of the sales of 1.0 and 1.1.
+ALTER EXTENSION pub_backoffice UPDATE TO '1.2';
+SELECT extversion FROM pg_extension WHERE extname = 'pub_backoffice';
+SELECT p.proname, l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+ WHERE p.pronamespace = 'pub'::regnamespace AND p.proname IN ('post_sale', 'sale_post_trigger') ORDER BY 1;
+SELECT pub.record_sale(jsonb_build_object('venue_id', :v, 'idempotency_key', 'after-1.2',
+    'sold_at', '2026-07-11 21:00+01', 'lines', jsonb_build_array(jsonb_build_object('product_id', :guinness, 'quantity', 3)),
+    'payments', jsonb_build_array(jsonb_build_object('method', 'card', 'amount', 16.80)))) ->> 'gross' AS gross_1_2;
+SELECT i.sku, l.quantity, l.quantity = (SELECT sum(m.quantity) FROM pub.stock_movement m WHERE m.stock_item_id = i.id) AS equals_log
+  FROM pub.stock_level l JOIN pub.stock_item i ON i.id = l.stock_item_id WHERE i.venue_id = :v AND i.sku = 'GUIN50';
+SELECT e.idempotency_key, sum(l.debit) AS debits, sum(l.credit) AS credits
+  FROM pub.journal_entry e JOIN pub.journal_line l ON l.entry_id = e.id
+ WHERE e.venue_id = :v AND e.source = 'sale' GROUP BY e.id, e.idempotency_key ORDER BY e.id;
+SELECT payload->>'idempotency_key' AS sale_recorded FROM pub.outbox WHERE type = 'SaleRecorded' AND venue_id = :v ORDER BY 1;
 
 -- Every object the update created belongs to the extension, as on a new install.
 SELECT count(*) AS objects_outside_extension

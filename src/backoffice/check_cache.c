@@ -1,0 +1,114 @@
+/*
+ * check_cache.c
+ *		The CHECK constraints of the tables the posting writes, as executor
+ *		expressions, without parsing them in every transaction.
+ *
+ * ExecConstraints builds a ResultRelInfo's check expressions on its first
+ * row, from their stored text (stringToNode, then the planner); for a posting
+ * writing a few rows per table per transaction that parse was most of the
+ * check's cost.  Here the planned expressions are kept per table for the
+ * backend's life, and each posting only makes fresh ExprStates from them (an
+ * ExprState may keep per-query state, so it is not kept).  The entry of a
+ * table goes when its relcache entry is invalidated (ALTER TABLE, DROP).
+ */
+#include "postgres.h"
+
+#include "executor/executor.h"
+#include "nodes/readfuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+
+#include "backoffice/check_cache.h"
+
+typedef struct CheckEntry
+{
+	Oid			relid;			/* hash key */
+	int			ncheck;
+	Expr	  **exprs;			/* planned, in constr->check order */
+} CheckEntry;
+
+static HTAB *checks = NULL;
+static MemoryContext checks_context = NULL;
+
+/* Any invalidation of a cached table (or of all) drops every entry: they are rebuilt cheaply. */
+static void
+forget_checks(Datum arg, Oid relid)
+{
+	if (checks == NULL)
+		return;
+	if (OidIsValid(relid) && hash_search(checks, &relid, HASH_FIND, NULL) == NULL)
+		return;
+	MemoryContextReset(checks_context);
+	checks = NULL;
+}
+
+static void
+init_checks(void)
+{
+	static bool callback_registered = false;
+	HASHCTL		ctl;
+
+	if (checks_context == NULL)
+		checks_context = AllocSetContextCreate(CacheMemoryContext, "pub_backoffice check cache",
+											   ALLOCSET_SMALL_SIZES);
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(forget_checks, (Datum) 0);
+		callback_registered = true;
+	}
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(CheckEntry);
+	ctl.hcxt = checks_context;
+	checks = hash_create("pub_backoffice checks", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/*
+ * Parses and plans rel's checks as ExecRelCheck does (every one, NOT VALID
+ * included: new rows must pass them), in the cache's context.
+ */
+static Expr **
+plan_checks(Relation rel, int *ncheck)
+{
+	TupleConstr *constr = rel->rd_att->constr;
+	MemoryContext old = MemoryContextSwitchTo(checks_context);
+	Expr	  **exprs;
+
+	*ncheck = constr ? constr->num_check : 0;
+	exprs = palloc0(sizeof(Expr *) * Max(*ncheck, 1));
+	for (int i = 0; i < *ncheck; i++)
+		exprs[i] = expression_planner(stringToNode(constr->check[i].ccbin));
+	MemoryContextSwitchTo(old);
+	return exprs;
+}
+
+/* Executor states of rel's checks, for resultRelInfo->ri_ConstraintExprs. */
+ExprState **
+check_cache_exprs(Relation rel, EState *estate)
+{
+	Oid			relid = RelationGetRelid(rel);
+	CheckEntry *e;
+	bool		found;
+	ExprState **states;
+	MemoryContext old;
+
+	if (checks == NULL)
+		init_checks();
+	e = hash_search(checks, &relid, HASH_FIND, &found);
+	if (!found)
+	{
+		int			ncheck;
+		Expr	  **exprs = plan_checks(rel, &ncheck);
+
+		e = hash_search(checks, &relid, HASH_ENTER, &found);
+		e->ncheck = ncheck;
+		e->exprs = exprs;
+	}
+	old = MemoryContextSwitchTo(estate->es_query_cxt);
+	states = palloc0(sizeof(ExprState *) * Max(e->ncheck, 1));
+	for (int i = 0; i < e->ncheck; i++)
+		states[i] = ExecInitExpr(e->exprs[i], NULL);
+	MemoryContextSwitchTo(old);
+	return states;
+}
