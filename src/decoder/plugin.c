@@ -154,7 +154,7 @@ emit(LogicalDecodingContext *ctx, const char *topic, RenderFn key, RenderFn valu
 			value(ctx->out, ev);
 		else
 			json_append_lit(ctx->out, "null");
-		appendStringInfoChar(ctx->out, '}');
+		json_append_char(ctx->out, '}');
 	}
 	OutputPluginWrite(ctx, true);
 }

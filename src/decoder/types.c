@@ -29,6 +29,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "decoder/numeric_unscaled.h"
 #include "decoder/types.h"
 #include "json/json_writer.h"
 
@@ -239,13 +240,13 @@ build_schema(ColumnType *ct, const DecoderOptions *opts)
 			logical(&tail, "io.debezium.data.Enum");
 			appendStringInfoString(&tail, ",\"parameters\":{\"allowed\":");
 			json_append_cstring(&tail, enum_allowed(ct->typid));
-			appendStringInfoChar(&tail, '}');
+			json_append_char(&tail, '}');
 			break;
 		case VK_ARRAY:
 			appendStringInfoString(&head, "{\"type\":\"array\",\"items\":");
 			/* Debezium's enum items alone are not optional */
 			column_type_write_schema(&head, ct->elem, ct->elem->kind != VK_ENUM);
-			appendStringInfoChar(&head, '}');
+			json_append_char(&head, '}');
 			break;
 		case VK_MONEY:
 			if (opts->decimal_mode == DECIMAL_PRECISE)
@@ -376,9 +377,27 @@ write_via_output(StringInfo buf, const ColumnType *ct, Datum value)
 static void
 write_numeric(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOptions *opts)
 {
-	Numeric		num = DatumGetNumeric(value);
+	Numeric		num;
 	char	   *text;
+	int64		unscaled;
+	int			scale;
 
+	if (opts->decimal_mode == DECIMAL_PRECISE &&
+		numeric_unscaled_int64(value, ct->scale, &unscaled, &scale))
+	{
+		if (ct->scale >= 0)
+			json_append_decimal_int64(buf, unscaled);
+		else
+		{
+			json_append_lit(buf, "{\"scale\":");
+			json_append_int64(buf, scale);
+			json_append_lit(buf, ",\"value\":");
+			json_append_decimal_int64(buf, unscaled);
+			json_append_char(buf, '}');
+		}
+		return;
+	}
+	num = DatumGetNumeric(value);
 	if (opts->decimal_mode == DECIMAL_DOUBLE)
 	{
 		json_append_double(buf, DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, value)));
@@ -408,7 +427,7 @@ write_numeric(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOp
 		json_append_int64(buf, scale);
 		json_append_lit(buf, ",\"value\":");
 		json_append_decimal_digits(buf, text, scale);
-		appendStringInfoChar(buf, '}');
+		json_append_char(buf, '}');
 	}
 }
 
@@ -435,19 +454,19 @@ append_date_ymd(StringInfo buf, int year, int month, int day)
 {
 	if (year > 9999)
 	{
-		appendStringInfoChar(buf, '+');
+		json_append_char(buf, '+');
 		json_append_int64(buf, year);
 	}
 	else if (year < 0)
 	{
-		appendStringInfoChar(buf, '-');
+		json_append_char(buf, '-');
 		append_padded(buf, -year, 4);
 	}
 	else
 		append_padded(buf, year, 4);
-	appendStringInfoChar(buf, '-');
+	json_append_char(buf, '-');
 	append_padded(buf, month, 2);
-	appendStringInfoChar(buf, '-');
+	json_append_char(buf, '-');
 	append_padded(buf, day, 2);
 }
 
@@ -462,13 +481,13 @@ append_time_of_day(StringInfo buf, int64 us, int width)
 	int64		secs = us / USECS_PER_SEC;
 
 	append_padded(buf, secs / 3600, 2);
-	appendStringInfoChar(buf, ':');
+	json_append_char(buf, ':');
 	append_padded(buf, secs / 60 % 60, 2);
-	appendStringInfoChar(buf, ':');
+	json_append_char(buf, ':');
 	append_padded(buf, secs % 60, 2);
 	if (width >= 1 && width <= 9)
 	{
-		appendStringInfoChar(buf, '.');
+		json_append_char(buf, '.');
 		if (width <= 6)
 		{
 			static const int divisor[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
@@ -490,7 +509,7 @@ append_time_of_day(StringInfo buf, int64 us, int width)
 			frac /= 10;
 			len--;
 		}
-		appendStringInfoChar(buf, '.');
+		json_append_char(buf, '.');
 		append_padded(buf, frac, len);
 	}
 }
@@ -524,9 +543,9 @@ write_timestamptz(StringInfo buf, const ColumnType *ct, TimestampTz ts)
 		days--;
 	}
 	j2date(days + UNIX_EPOCH_JDATE, &year, &month, &day);
-	appendStringInfoChar(buf, '"');
+	json_append_char(buf, '"');
 	append_date_ymd(buf, year, month, day);
-	appendStringInfoChar(buf, 'T');
+	json_append_char(buf, 'T');
 	append_time_of_day(buf, tod, ct->precision > 0 ? ct->precision : 0);
 	json_append_lit(buf, "Z\"");
 }
@@ -562,7 +581,7 @@ write_timetz(StringInfo buf, const ColumnType *ct, TimeTzADT *t)
 
 	if (utc < 0)
 		utc += USECS_PER_DAY;
-	appendStringInfoChar(buf, '"');
+	json_append_char(buf, '"');
 	append_time_of_day(buf, utc, 0);
 	json_append_lit(buf, "Z\"");
 }
@@ -598,7 +617,7 @@ write_uuid(StringInfo buf, pg_uuid_t *u)
 		out[p++] = hex[u->data[i] & 15];
 	}
 	out[p++] = '"';
-	appendBinaryStringInfo(buf, out, p);
+	json_append_bytes(buf, out, p);
 }
 
 /* money: cents as Decimal(scale 2) bytes, a double, or text "12.34" */
@@ -680,17 +699,17 @@ write_array(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOpti
 
 	deconstruct_array(arr, ARR_ELEMTYPE(arr), ct->elmlen, ct->elmbyval, ct->elmalign,
 					  &elems, &nulls, &n);
-	appendStringInfoChar(buf, '[');
+	json_append_char(buf, '[');
 	for (int i = 0; i < n; i++)
 	{
 		if (i)
-			appendStringInfoChar(buf, ',');
+			json_append_char(buf, ',');
 		if (nulls[i])
 			json_append_lit(buf, "null");
 		else
 			column_type_write(buf, ct->elem, elems[i], opts);
 	}
-	appendStringInfoChar(buf, ']');
+	json_append_char(buf, ']');
 }
 
 void
@@ -792,11 +811,11 @@ column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOption
 				json_append_lit(buf, "\"0");
 				if (ct->scale > 0)
 				{
-					appendStringInfoChar(buf, '.');
+					json_append_char(buf, '.');
 					for (int i = 0; i < ct->scale; i++)
-						appendStringInfoChar(buf, '0');
+						json_append_char(buf, '0');
 				}
-				appendStringInfoChar(buf, '"');
+				json_append_char(buf, '"');
 			}
 			else if (ct->scale >= 0)
 				json_append_lit(buf, "\"AA==\"");
@@ -841,9 +860,9 @@ column_type_write_unavailable(StringInfo buf, const ColumnType *ct, const Decode
 		json_append_lit(buf, "null");
 	else if (ct->kind == VK_ARRAY)
 	{
-		appendStringInfoChar(buf, '[');
+		json_append_char(buf, '[');
 		column_type_write_unavailable(buf, ct->elem, opts);
-		appendStringInfoChar(buf, ']');
+		json_append_char(buf, ']');
 	}
 	else
 		json_append_lit(buf, "\"" UNAVAILABLE_VALUE "\"");
