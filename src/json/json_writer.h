@@ -37,6 +37,24 @@ json_append_char(StringInfo buf, char c)
 	buf->data[buf->len] = '\0';
 }
 
+/*
+ * Writing in place: json_write_begin reserves at most n bytes and returns
+ * where to write; json_write_end takes the new end and terminates.
+ */
+static inline char *
+json_write_begin(StringInfo buf, int n)
+{
+	json_reserve(buf, n);
+	return buf->data + buf->len;
+}
+
+static inline void
+json_write_end(StringInfo buf, char *end)
+{
+	buf->len = end - buf->data;
+	*end = '\0';
+}
+
 /* Append a C string literal without strlen at run time. */
 #define json_append_lit(buf, lit) json_append_bytes((buf), (lit), sizeof(lit) - 1)
 
