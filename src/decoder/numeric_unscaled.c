@@ -8,7 +8,7 @@
  * allocations and a pass over the digits for every value; reading the
  * base-10000 digits of the on-disk format (stable since PostgreSQL 9.1, as
  * pg_upgrade requires) costs a handful of multiplications.  Anything this
- * does not cover (NaN, infinities, more than 18 digits, digits beyond the
+ * does not cover (NaN, infinities, beyond 64 bits, digits beyond the
  * scale) returns false and the caller takes the text path, so both paths
  * give the same bytes.
  */
@@ -29,6 +29,7 @@
 #define NUMERIC_SHORT_DSCALE_SHIFT 7
 #define NUMERIC_SHORT_WEIGHT_SIGN_MASK 0x0040
 #define NUMERIC_SHORT_WEIGHT_MASK 0x003F
+#define NBASE					10000
 
 static const int64 pow10[] = {
 	INT64CONST(1), INT64CONST(10), INT64CONST(100), INT64CONST(1000),
@@ -50,25 +51,34 @@ read_uint16(const char *p)
 	return v;
 }
 
-/* Add one base-10000 digit worth digit × 10^exp10 to *acc. */
+/* *v × 10^exp10, false when it overflows or drops nonzero digits. */
 static bool
-add_digit(int64 *acc, int digit, int exp10)
+rescale(int64 *v, int exp10)
 {
-	int64		term;
-
-	if (digit == 0)
-		return true;
-	if (exp10 < 0)
+	/* constant divisors: the compiler turns them into multiplications */
+	switch (exp10)
 	{
-		/* a digit group reaching past the scale: only its zeros may */
-		if (exp10 <= -4 || digit % pow10[-exp10] != 0)
-			return false;
-		term = digit / pow10[-exp10];
+		case -1:
+			if (*v % 10 != 0)
+				return false;
+			*v /= 10;
+			return true;
+		case -2:
+			if (*v % 100 != 0)
+				return false;
+			*v /= 100;
+			return true;
+		case -3:
+			if (*v % 1000 != 0)
+				return false;
+			*v /= 1000;
+			return true;
+		default:
+			break;
 	}
-	else if (exp10 >= (int) lengthof(pow10) ||
-			 pg_mul_s64_overflow(digit, pow10[exp10], &term))
+	if (exp10 < 0 || exp10 >= (int) lengthof(pow10))
 		return false;
-	return !pg_add_s64_overflow(*acc, term, acc);
+	return !pg_mul_s64_overflow(*v, pow10[exp10], v);
 }
 
 /*
@@ -87,6 +97,7 @@ numeric_unscaled_int64(Datum value, int scale, int64 *unscaled, int *used_scale)
 	bool		negative;
 	int			weight;
 	int			header_len;
+	int			ndigits;
 	int64		acc = 0;
 
 	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
@@ -117,13 +128,18 @@ numeric_unscaled_int64(Datum value, int scale, int64 *unscaled, int *used_scale)
 		weight = (int16) read_uint16(p + sizeof(uint16));
 		header_len = 2 * sizeof(uint16);
 	}
-	for (int i = 0; header_len + (i + 1) * (int) sizeof(int16) <= len; i++)
+	/* acc = the digits as one integer = value × 10000^(ndigits - 1 - weight) */
+	ndigits = (len - header_len) / (int) sizeof(int16);
+	for (int i = 0; i < ndigits; i++)
 	{
 		int			digit = (int16) read_uint16(p + header_len + i * sizeof(int16));
 
-		if (!add_digit(&acc, digit, 4 * (weight - i) + scale))
+		if (pg_mul_s64_overflow(acc, NBASE, &acc) || pg_add_s64_overflow(acc, digit, &acc))
 			return false;
 	}
+	/* stored digits carry no trailing zero groups, so this rarely divides */
+	if (ndigits > 0 && !rescale(&acc, scale - 4 * (ndigits - 1 - weight)))
+		return false;
 	*unscaled = negative ? -acc : acc;
 	*used_scale = scale;
 	return true;

@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "common/shortest_dec.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 
 #include "json/json_writer.h"
@@ -398,21 +399,19 @@ json_append_decimal_digits(StringInfo buf, const char *text, int scale)
 
 /*
  * Kafka Connect's Decimal of an unscaled value that fits in 64 bits: the
- * same bytes as json_append_decimal_digits, without the text.
+ * same bytes as json_append_decimal_digits, without the text.  Java's
+ * BigInteger.toByteArray() takes bitLength / 8 + 1 bytes, where bitLength
+ * of a negative value is that of its complement.
  */
 void
 json_append_decimal_int64(StringInfo buf, int64 unscaled)
 {
-	unsigned char bytes[sizeof(int64)];
 	uint64		u = (uint64) unscaled;
-	int			start = 0;
+	uint64		mag = unscaled < 0 ? ~u : u;
+	int			nbytes = mag == 0 ? 1 : (pg_leftmost_one_pos64(mag) + 1) / 8 + 1;
+	unsigned char bytes[sizeof(int64)];
 
-	for (int i = sizeof(bytes) - 1; i >= 0; i--, u >>= 8)
+	for (int i = nbytes - 1; i >= 0; i--, u >>= 8)
 		bytes[i] = u & 0xFF;
-	/* drop redundant sign bytes, as BigInteger does */
-	while (start < (int) sizeof(bytes) - 1 &&
-		   ((bytes[start] == 0 && !(bytes[start + 1] & 0x80)) ||
-			(bytes[start] == 0xFF && (bytes[start + 1] & 0x80))))
-		start++;
-	json_append_base64(buf, bytes + start, sizeof(bytes) - start, false);
+	json_append_base64(buf, bytes, nbytes, false);
 }
