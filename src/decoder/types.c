@@ -491,7 +491,8 @@ put_time_of_day(char *p, int64 us, int width)
 		{
 			static const int divisor[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
 
-			return put_padded(p, frac / divisor[width], width);
+			/* six digits, the default precision, need no division */
+			return put_padded(p, width == 6 ? frac : frac / divisor[width], width);
 		}
 		p = put_padded(p, frac, 6);
 		return put_padded(p, 0, width - 6);
