@@ -15,6 +15,7 @@
 #include "commands/dbcommands.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "utils/builtins.h"
 #include "utils/timestamp.h"
 
 #include "decoder/envelope.h"
@@ -197,8 +198,8 @@ write_field_schema(StringInfo buf, const RelColumn *col, bool optional)
 		appendStringInfoString(buf, col->default_json);
 	}
 	json_append_lit(buf, ",\"field\":");
-	appendBinaryStringInfo(buf, col->field + 1, strlen(col->field) - 2);
-	appendStringInfoChar(buf, '}');
+	json_append_bytes(buf, col->field + 1, strlen(col->field) - 2);
+	json_append_char(buf, '}');
 }
 
 static void
@@ -208,7 +209,7 @@ write_value_struct_schema(StringInfo buf, const RelationEntry *entry, const char
 	for (int i = 0; i < entry->ncols; i++)
 	{
 		if (i)
-			appendStringInfoChar(buf, ',');
+			json_append_char(buf, ',');
 		write_field_schema(buf, &entry->cols[i], !entry->cols[i].notnull);
 	}
 	appendStringInfo(buf, "],\"optional\":true,\"name\":\"%s.Value\",\"field\":\"%s\"}",
@@ -232,7 +233,7 @@ envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts)
 	for (int k = 0; k < entry->nkeys; k++)
 	{
 		if (k)
-			appendStringInfoChar(&buf, ',');
+			json_append_char(&buf, ',');
 		write_field_schema(&buf, &entry->cols[entry->keys[k]], false);
 	}
 	appendStringInfo(&buf, "],\"optional\":false,\"name\":\"%s.Key\"},\"payload\":", entry->topic);
@@ -242,11 +243,11 @@ envelope_render_table_schemas(RelationEntry *entry, const DecoderOptions *opts)
 	initStringInfo(&buf);
 	json_append_lit(&buf, "{\"schema\":{\"type\":\"struct\",\"fields\":[");
 	write_value_struct_schema(&buf, entry, "before");
-	appendStringInfoChar(&buf, ',');
+	json_append_char(&buf, ',');
 	write_value_struct_schema(&buf, entry, "after");
-	appendStringInfoChar(&buf, ',');
+	json_append_char(&buf, ',');
 	appendStringInfoString(&buf, source_schema);
-	appendStringInfoChar(&buf, ',');
+	json_append_char(&buf, ',');
 	appendStringInfoString(&buf, transaction_schema);
 	appendStringInfo(&buf, ",{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
 					 OPTIONAL_INT64("ts_ms") "," OPTIONAL_INT64("ts_us") "," OPTIONAL_INT64("ts_ns")
@@ -282,47 +283,49 @@ write_row(StringInfo buf, const RelationEntry *entry, const RowImage *row, const
 		json_append_lit(buf, "null");
 		return;
 	}
-	appendStringInfoChar(buf, '{');
+	json_append_char(buf, '{');
 	for (int i = 0; i < entry->ncols; i++)
 	{
 		const RelColumn *col = &entry->cols[i];
 
-		appendBinaryStringInfo(buf, col->field + (i == 0), col->field_len - (i == 0));
+		json_append_bytes(buf, col->field + (i == 0), col->field_len - (i == 0));
 		write_column(buf, col, row, opts);
 	}
-	appendStringInfoChar(buf, '}');
+	json_append_char(buf, '}');
 }
 
 void
 envelope_write_key(StringInfo buf, const RelationEntry *entry, const RowImage *row,
 				   const DecoderOptions *opts)
 {
-	appendBinaryStringInfo(buf, entry->key_head, entry->key_head_len);
-	appendStringInfoChar(buf, '{');
+	json_append_bytes(buf, entry->key_head, entry->key_head_len);
+	json_append_char(buf, '{');
 	for (int k = 0; k < entry->nkeys; k++)
 	{
 		const RelColumn *col = &entry->cols[entry->keys[k]];
 
-		appendBinaryStringInfo(buf, col->field + (k == 0), col->field_len - (k == 0));
+		json_append_bytes(buf, col->field + (k == 0), col->field_len - (k == 0));
 		write_column(buf, col, row, opts);
 	}
-	appendStringInfoChar(buf, '}');
+	json_append_char(buf, '}');
 	if (entry->key_head[0])
-		appendStringInfoChar(buf, '}');
+		json_append_char(buf, '}');
 }
 
 static void
 write_source(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
 			 const char *source_table, int source_table_len, XLogRecPtr lsn)
 {
-	if (es->opts->mask_volatile)
-		lsn = 0;
-	appendBinaryStringInfo(buf, txn->source_a, txn->source_a_len);
-	json_append_uint64(buf, lsn);
-	appendBinaryStringInfo(buf, txn->source_b, txn->source_b_len);
-	appendBinaryStringInfo(buf, source_table, source_table_len);
-	appendBinaryStringInfo(buf, txn->source_xid, txn->source_xid_len);
-	json_append_uint64(buf, lsn);
+	char		digits[MAXINT8LEN + 1];
+	int			ndigits = pg_ulltoa_n(es->opts->mask_volatile ? 0 : lsn, digits);
+
+	/* the lsn appears twice: in the sequence and on its own */
+	json_append_bytes(buf, txn->source_a, txn->source_a_len);
+	json_append_bytes(buf, digits, ndigits);
+	json_append_bytes(buf, txn->source_b, txn->source_b_len);
+	json_append_bytes(buf, source_table, source_table_len);
+	json_append_bytes(buf, txn->source_xid, txn->source_xid_len);
+	json_append_bytes(buf, digits, ndigits);
 	json_append_lit(buf, ",\"xmin\":null}");
 }
 
@@ -331,11 +334,11 @@ write_source(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn,
 static void
 write_txn_id(StringInfo buf, const EnvelopeSession *es, const TxnContext *txn, XLogRecPtr lsn)
 {
-	appendStringInfoChar(buf, '"');
+	json_append_char(buf, '"');
 	appendStringInfoString(buf, txn->id);
-	appendStringInfoChar(buf, ':');
+	json_append_char(buf, ':');
 	json_append_uint64(buf, es->opts->mask_volatile ? 0 : lsn);
-	appendStringInfoChar(buf, '"');
+	json_append_char(buf, '"');
 }
 
 static void
@@ -366,22 +369,37 @@ write_transaction(StringInfo buf, const EnvelopeSession *es, TxnContext *txn,
 	json_append_int64(buf, txn->total_order);
 	json_append_lit(buf, ",\"data_collection_order\":");
 	json_append_int64(buf, entry->txn_events);
-	appendStringInfoChar(buf, '}');
+	json_append_char(buf, '}');
 }
 
 static void
 write_event_time(StringInfo buf, const EnvelopeSession *es, bool with_us)
 {
 	int64		us = es->opts->mask_volatile ? 0 : unix_us(GetCurrentTimestamp());
+	char		digits[MAXINT8LEN + 1];
+	int			n;
 
-	json_append_lit(buf, ",\"ts_ms\":");
-	json_append_int64(buf, us / 1000);
-	if (!with_us)
+	if (!with_us || us < 1000)
+	{
+		json_append_lit(buf, ",\"ts_ms\":");
+		json_append_int64(buf, us / 1000);
+		if (!with_us)
+			return;
+		json_append_lit(buf, ",\"ts_us\":");
+		json_append_int64(buf, us);
+		json_append_lit(buf, ",\"ts_ns\":");
+		json_append_int64(buf, us * 1000);
 		return;
+	}
+	/* one clock reading, formatted once: ms drops three digits, ns adds them */
+	n = pg_ulltoa_n((uint64) us, digits);
+	json_append_lit(buf, ",\"ts_ms\":");
+	json_append_bytes(buf, digits, n - 3);
 	json_append_lit(buf, ",\"ts_us\":");
-	json_append_int64(buf, us);
+	json_append_bytes(buf, digits, n);
 	json_append_lit(buf, ",\"ts_ns\":");
-	json_append_int64(buf, us * 1000);
+	json_append_bytes(buf, digits, n);
+	json_append_lit(buf, "000");
 }
 
 void
@@ -389,7 +407,7 @@ envelope_write_change(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 					  RelationEntry *entry, char op, const RowImage *before,
 					  const RowImage *after, XLogRecPtr lsn)
 {
-	appendBinaryStringInfo(buf, entry->value_head, entry->value_head_len);
+	json_append_bytes(buf, entry->value_head, entry->value_head_len);
 	json_append_lit(buf, "{\"before\":");
 	write_row(buf, entry, before, es->opts);
 	json_append_lit(buf, ",\"after\":");
@@ -397,12 +415,12 @@ envelope_write_change(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 	write_source(buf, es, txn, entry->source_table, entry->source_table_len, lsn);
 	write_transaction(buf, es, txn, entry, lsn);
 	json_append_lit(buf, ",\"op\":\"");
-	appendStringInfoChar(buf, op);
-	appendStringInfoChar(buf, '"');
+	json_append_char(buf, op);
+	json_append_char(buf, '"');
 	write_event_time(buf, es, true);
-	appendStringInfoChar(buf, '}');
+	json_append_char(buf, '}');
 	if (entry->value_head[0])
-		appendStringInfoChar(buf, '}');
+		json_append_char(buf, '}');
 }
 
 void
@@ -413,9 +431,9 @@ envelope_write_txn_key(StringInfo buf, const EnvelopeSession *es, const TxnConte
 		appendStringInfoString(buf, txn_key_schema);
 	json_append_lit(buf, "{\"id\":");
 	write_txn_id(buf, es, txn, lsn);
-	appendStringInfoChar(buf, '}');
+	json_append_char(buf, '}');
 	if (es->opts->schemas_enable)
-		appendStringInfoChar(buf, '}');
+		json_append_char(buf, '}');
 }
 
 /*
@@ -488,18 +506,18 @@ write_data_collections(StringInfo buf, const TxnContext *txn)
 		slots[n].order = n;
 	}
 	qsort(slots, n, sizeof(CollectionSlot), compare_slots);
-	appendStringInfoChar(buf, '[');
+	json_append_char(buf, '[');
 	for (int i = 0; i < n; i++)
 	{
 		if (i > 0)
-			appendStringInfoChar(buf, ',');
+			json_append_char(buf, ',');
 		json_append_lit(buf, "{\"data_collection\":");
 		json_append_cstring(buf, slots[i].entry->data_collection);
 		json_append_lit(buf, ",\"event_count\":");
 		json_append_int64(buf, slots[i].entry->txn_events);
-		appendStringInfoChar(buf, '}');
+		json_append_char(buf, '}');
 	}
-	appendStringInfoChar(buf, ']');
+	json_append_char(buf, ']');
 	pfree(slots);
 }
 
@@ -527,9 +545,9 @@ envelope_write_txn_event(StringInfo buf, const EnvelopeSession *es, const TxnCon
 	}
 	json_append_lit(buf, ",\"ts_ms\":");
 	json_append_int64(buf, txn->commit_ms);
-	appendStringInfoChar(buf, '}');
+	json_append_char(buf, '}');
 	if (es->opts->schemas_enable)
-		appendStringInfoChar(buf, '}');
+		json_append_char(buf, '}');
 }
 
 void
@@ -539,9 +557,9 @@ envelope_write_message_key(StringInfo buf, const EnvelopeSession *es, const char
 		appendStringInfoString(buf, message_key_schema);
 	json_append_lit(buf, "{\"prefix\":");
 	json_append_cstring(buf, prefix);
-	appendStringInfoChar(buf, '}');
+	json_append_char(buf, '}');
 	if (es->opts->schemas_enable)
-		appendStringInfoChar(buf, '}');
+		json_append_char(buf, '}');
 }
 
 static void
@@ -551,7 +569,7 @@ write_message_schema(StringInfo buf, const DecoderOptions *opts)
 					"{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
 					OPTIONAL_INT64("ts_ms") ",");
 	appendStringInfoString(buf, source_schema);
-	appendStringInfoChar(buf, ',');
+	json_append_char(buf, ',');
 	appendStringInfoString(buf, transaction_schema);
 	json_append_lit(buf, ",{\"type\":\"struct\",\"fields\":["
 					"{\"type\":\"string\",\"optional\":true,\"field\":\"prefix\"},");
@@ -586,5 +604,5 @@ envelope_write_message(StringInfo buf, EnvelopeSession *es, TxnContext *txn,
 						   es->opts->binary_mode == BINARY_BASE64_URL);
 	json_append_lit(buf, "}}");
 	if (es->opts->schemas_enable)
-		appendStringInfoChar(buf, '}');
+		json_append_char(buf, '}');
 }

@@ -45,6 +45,9 @@ typedef struct DecoderState
 	MemoryContext txn_cxt;		/* reset after every transaction */
 	StringInfoData key;
 	StringInfoData value;
+	RowImage	images[2];		/* a change's new and old tuple, deformed */
+	int			image_natts;	/* room in their arrays */
+	MemoryContext cxt;			/* the decoding context's, for the arrays */
 	char	   *txn_topic;
 	char	   *message_topic;
 	DecoderRecordSink sink;
@@ -70,6 +73,7 @@ decoder_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt, bool is_i
 	state->message_topic = psprintf("%s.message", state->opts.topic_prefix);
 	MemoryContextSwitchTo(old);
 	relation_cache_init(ctx->context, &state->opts);
+	state->cxt = ctx->context;
 	state->sink = decoder_record_sink;
 	state->sink_arg = decoder_record_sink_arg;
 	ctx->output_plugin_private = state;
@@ -154,7 +158,7 @@ emit(LogicalDecodingContext *ctx, const char *topic, RenderFn key, RenderFn valu
 			value(ctx->out, ev);
 		else
 			json_append_lit(ctx->out, "null");
-		appendStringInfoChar(ctx->out, '}');
+		json_append_char(ctx->out, '}');
 	}
 	OutputPluginWrite(ctx, true);
 }
@@ -260,14 +264,38 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 	state->txn.id = NULL;
 }
 
+typedef enum RowSlot
+{
+	NEW_ROW,
+	OLD_ROW
+} RowSlot;
+
+/*
+ * Deform into one of two images whose arrays live as long as the session,
+ * grown to the widest table seen: no allocation per change.
+ */
 static RowImage *
-deform(HeapTuple tuple, Relation rel, bool key_only)
+deform(DecoderState *state, RowSlot slot, HeapTuple tuple, Relation rel, bool key_only)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	RowImage   *row = palloc(sizeof(RowImage));
+	RowImage   *row = &state->images[slot];
 
-	row->values = palloc(sizeof(Datum) * desc->natts);
-	row->nulls = palloc(sizeof(bool) * desc->natts);
+	if (desc->natts > state->image_natts)
+	{
+		int			natts = Max(desc->natts, 2 * state->image_natts);
+
+		for (int i = 0; i < (int) lengthof(state->images); i++)
+		{
+			if (state->images[i].values)
+			{
+				pfree(state->images[i].values);
+				pfree(state->images[i].nulls);
+			}
+			state->images[i].values = MemoryContextAlloc(state->cxt, sizeof(Datum) * natts);
+			state->images[i].nulls = MemoryContextAlloc(state->cxt, sizeof(bool) * natts);
+		}
+		state->image_natts = natts;
+	}
 	row->key_only = key_only;
 	heap_deform_tuple(tuple, desc, row->values, row->nulls);
 	return row;
@@ -333,10 +361,10 @@ decode_update(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, Relation rel,
 	DecoderState *state = ctx->output_plugin_private;
 	bool		full = entry->replident == REPLICA_IDENTITY_FULL;
 	RowImage   *old = NULL;
-	RowImage   *new = deform(CHANGE_TUPLE(change->data.tp.newtuple), rel, false);
+	RowImage   *new = deform(state, NEW_ROW, CHANGE_TUPLE(change->data.tp.newtuple), rel, false);
 
 	if (change->data.tp.oldtuple)
-		old = deform(CHANGE_TUPLE(change->data.tp.oldtuple), rel, !full);
+		old = deform(state, OLD_ROW, CHANGE_TUPLE(change->data.tp.oldtuple), rel, !full);
 	if (full && old)
 		fill_unchanged_toast(entry, old, new);
 	if (old && entry->nkeys > 0 && key_changed(entry, rel, old, new))
@@ -368,7 +396,8 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 		case REORDER_BUFFER_CHANGE_INSERT:
 			if (!state->opts.skip_create && change->data.tp.newtuple)
 				emit_change(ctx, txn, entry, 'c', NULL,
-							deform(CHANGE_TUPLE(change->data.tp.newtuple), relation, false), change->lsn);
+							deform(state, NEW_ROW, CHANGE_TUPLE(change->data.tp.newtuple),
+								   relation, false), change->lsn);
 			break;
 		case REORDER_BUFFER_CHANGE_UPDATE:
 			if (change->data.tp.newtuple)
@@ -378,7 +407,7 @@ decoder_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn,
 			if (!state->opts.skip_delete)
 				emit_change(ctx, txn, entry, 'd',
 							change->data.tp.oldtuple
-							? deform(CHANGE_TUPLE(change->data.tp.oldtuple), relation,
+							? deform(state, OLD_ROW, CHANGE_TUPLE(change->data.tp.oldtuple), relation,
 									 entry->replident != REPLICA_IDENTITY_FULL)
 							: NULL,
 							NULL, change->lsn);

@@ -26,6 +26,7 @@
 #include "json/json_writer.h"
 
 static HTAB *relation_hash = NULL;
+static RelationEntry *last_entry = NULL;	/* changes come in runs per table */
 static MemoryContext cache_cxt = NULL;
 static const DecoderOptions *cache_opts = NULL;
 static bool callbacks_registered = false;
@@ -65,6 +66,7 @@ static void
 forget_cache(void *arg)
 {
 	relation_hash = NULL;
+	last_entry = NULL;
 	cache_cxt = NULL;
 	cache_opts = NULL;
 }
@@ -269,8 +271,13 @@ relation_cache_get(Relation rel)
 {
 	Oid			relid = RelationGetRelid(rel);
 	bool		found;
-	RelationEntry *entry = hash_search(relation_hash, &relid, HASH_ENTER, &found);
+	RelationEntry *entry;
 
+	/* entries are never removed, so the pointer stays good until the hash goes */
+	if (last_entry && last_entry->relid == relid && last_entry->valid)
+		return last_entry;
+	entry = hash_search(relation_hash, &relid, HASH_ENTER, &found);
+	last_entry = entry;
 	if (found && entry->valid)
 		return entry;
 	if (found && entry->cxt)

@@ -29,6 +29,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "decoder/numeric_unscaled.h"
 #include "decoder/types.h"
 #include "json/json_writer.h"
 
@@ -239,13 +240,13 @@ build_schema(ColumnType *ct, const DecoderOptions *opts)
 			logical(&tail, "io.debezium.data.Enum");
 			appendStringInfoString(&tail, ",\"parameters\":{\"allowed\":");
 			json_append_cstring(&tail, enum_allowed(ct->typid));
-			appendStringInfoChar(&tail, '}');
+			json_append_char(&tail, '}');
 			break;
 		case VK_ARRAY:
 			appendStringInfoString(&head, "{\"type\":\"array\",\"items\":");
 			/* Debezium's enum items alone are not optional */
 			column_type_write_schema(&head, ct->elem, ct->elem->kind != VK_ENUM);
-			appendStringInfoChar(&head, '}');
+			json_append_char(&head, '}');
 			break;
 		case VK_MONEY:
 			if (opts->decimal_mode == DECIMAL_PRECISE)
@@ -376,9 +377,27 @@ write_via_output(StringInfo buf, const ColumnType *ct, Datum value)
 static void
 write_numeric(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOptions *opts)
 {
-	Numeric		num = DatumGetNumeric(value);
+	Numeric		num;
 	char	   *text;
+	int64		unscaled;
+	int			scale;
 
+	if (opts->decimal_mode == DECIMAL_PRECISE &&
+		numeric_unscaled_int64(value, ct->scale, &unscaled, &scale))
+	{
+		if (ct->scale >= 0)
+			json_append_decimal_int64(buf, unscaled);
+		else
+		{
+			json_append_lit(buf, "{\"scale\":");
+			json_append_int64(buf, scale);
+			json_append_lit(buf, ",\"value\":");
+			json_append_decimal_int64(buf, unscaled);
+			json_append_char(buf, '}');
+		}
+		return;
+	}
+	num = DatumGetNumeric(value);
 	if (opts->decimal_mode == DECIMAL_DOUBLE)
 	{
 		json_append_double(buf, DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, value)));
@@ -408,80 +427,77 @@ write_numeric(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOp
 		json_append_int64(buf, scale);
 		json_append_lit(buf, ",\"value\":");
 		json_append_decimal_digits(buf, text, scale);
-		appendStringInfoChar(buf, '}');
+		json_append_char(buf, '}');
 	}
 }
 
-/* v as exactly 'width' zero-padded digits (v >= 0, fits in width). */
-static void
-append_padded(StringInfo buf, int64 v, int width)
-{
-	char	   *p;
+/* Room that put_date_ymd and put_time_of_day need at most. */
+#define DATE_YMD_MAX 24
+#define TIME_OF_DAY_MAX 24
 
-	enlargeStringInfo(buf, width);
-	p = buf->data + buf->len + width;
-	for (int i = 0; i < width; i++)
+/* v as exactly 'width' zero-padded digits (v >= 0, fits in width). */
+static char *
+put_padded(char *p, int64 v, int width)
+{
+	for (int i = width - 1; i >= 0; i--)
 	{
-		*--p = '0' + v % 10;
+		p[i] = '0' + v % 10;
 		v /= 10;
 	}
-	buf->len += width;
-	buf->data[buf->len] = '\0';
+	return p + width;
 }
 
 /* Java's ISO layout of a LocalDate: 4-digit year, signed beyond 0..9999. */
-static void
-append_date_ymd(StringInfo buf, int year, int month, int day)
+static char *
+put_date_ymd(char *p, int year, int month, int day)
 {
 	if (year > 9999)
 	{
-		appendStringInfoChar(buf, '+');
-		json_append_int64(buf, year);
+		*p++ = '+';
+		p += pg_ltoa(year, p);
 	}
 	else if (year < 0)
 	{
-		appendStringInfoChar(buf, '-');
-		append_padded(buf, -year, 4);
+		*p++ = '-';
+		p = put_padded(p, -year, 4);
 	}
 	else
-		append_padded(buf, year, 4);
-	appendStringInfoChar(buf, '-');
-	append_padded(buf, month, 2);
-	appendStringInfoChar(buf, '-');
-	append_padded(buf, day, 2);
+		p = put_padded(p, year, 4);
+	*p++ = '-';
+	p = put_padded(p, month, 2);
+	*p++ = '-';
+	return put_padded(p, day, 2);
 }
 
 /*
  * hh:mm:ss and the fraction: 'width' digits when 1..9 (Debezium pads to the
  * column's precision), else as few as needed, none for whole seconds.
  */
-static void
-append_time_of_day(StringInfo buf, int64 us, int width)
+static char *
+put_time_of_day(char *p, int64 us, int width)
 {
 	int			frac = us % USECS_PER_SEC;
 	int64		secs = us / USECS_PER_SEC;
 
-	append_padded(buf, secs / 3600, 2);
-	appendStringInfoChar(buf, ':');
-	append_padded(buf, secs / 60 % 60, 2);
-	appendStringInfoChar(buf, ':');
-	append_padded(buf, secs % 60, 2);
+	p = put_padded(p, secs / 3600, 2);
+	*p++ = ':';
+	p = put_padded(p, secs / 60 % 60, 2);
+	*p++ = ':';
+	p = put_padded(p, secs % 60, 2);
 	if (width >= 1 && width <= 9)
 	{
-		appendStringInfoChar(buf, '.');
+		*p++ = '.';
 		if (width <= 6)
 		{
 			static const int divisor[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
 
-			append_padded(buf, frac / divisor[width], width);
+			/* six digits, the default precision, need no division */
+			return put_padded(p, width == 6 ? frac : frac / divisor[width], width);
 		}
-		else
-		{
-			append_padded(buf, frac, 6);
-			append_padded(buf, 0, width - 6);
-		}
+		p = put_padded(p, frac, 6);
+		return put_padded(p, 0, width - 6);
 	}
-	else if (frac != 0)
+	if (frac != 0)
 	{
 		int			len = 6;
 
@@ -490,9 +506,29 @@ append_time_of_day(StringInfo buf, int64 us, int width)
 			frac /= 10;
 			len--;
 		}
-		appendStringInfoChar(buf, '.');
-		append_padded(buf, frac, len);
+		*p++ = '.';
+		p = put_padded(p, frac, len);
 	}
+	return p;
+}
+
+/* Days since the Unix epoch as a date; rows in a run mostly share the day. */
+static void
+unix_days_to_ymd(int64 days, int *year, int *month, int *day)
+{
+	static int64 last_days = PG_INT64_MIN;
+	static int	last_year,
+				last_month,
+				last_day;
+
+	if (days != last_days)
+	{
+		j2date(days + UNIX_EPOCH_JDATE, &last_year, &last_month, &last_day);
+		last_days = days;
+	}
+	*year = last_year;
+	*month = last_month;
+	*day = last_day;
 }
 
 static void
@@ -504,6 +540,7 @@ write_timestamptz(StringInfo buf, const ColumnType *ct, TimestampTz ts)
 	int			year,
 				month,
 				day;
+	char	   *p;
 
 	if (TIMESTAMP_IS_NOBEGIN(ts))
 	{
@@ -523,12 +560,15 @@ write_timestamptz(StringInfo buf, const ColumnType *ct, TimestampTz ts)
 		tod += USECS_PER_DAY;
 		days--;
 	}
-	j2date(days + UNIX_EPOCH_JDATE, &year, &month, &day);
-	appendStringInfoChar(buf, '"');
-	append_date_ymd(buf, year, month, day);
-	appendStringInfoChar(buf, 'T');
-	append_time_of_day(buf, tod, ct->precision > 0 ? ct->precision : 0);
-	json_append_lit(buf, "Z\"");
+	unix_days_to_ymd(days, &year, &month, &day);
+	p = json_write_begin(buf, DATE_YMD_MAX + TIME_OF_DAY_MAX + 4);
+	*p++ = '"';
+	p = put_date_ymd(p, year, month, day);
+	*p++ = 'T';
+	p = put_time_of_day(p, tod, ct->precision > 0 ? ct->precision : 0);
+	*p++ = 'Z';
+	*p++ = '"';
+	json_write_end(buf, p);
 }
 
 static int64
@@ -559,12 +599,16 @@ static void
 write_timetz(StringInfo buf, const ColumnType *ct, TimeTzADT *t)
 {
 	int64		utc = (t->time + (int64) t->zone * USECS_PER_SEC) % USECS_PER_DAY;
+	char	   *p;
 
 	if (utc < 0)
 		utc += USECS_PER_DAY;
-	appendStringInfoChar(buf, '"');
-	append_time_of_day(buf, utc, 0);
-	json_append_lit(buf, "Z\"");
+	p = json_write_begin(buf, TIME_OF_DAY_MAX + 3);
+	*p++ = '"';
+	p = put_time_of_day(p, utc, 0);
+	*p++ = 'Z';
+	*p++ = '"';
+	json_write_end(buf, p);
 }
 
 /* Debezium's MicroDuration: months count as 30.4375 days, computed in double. */
@@ -598,7 +642,7 @@ write_uuid(StringInfo buf, pg_uuid_t *u)
 		out[p++] = hex[u->data[i] & 15];
 	}
 	out[p++] = '"';
-	appendBinaryStringInfo(buf, out, p);
+	json_append_bytes(buf, out, p);
 }
 
 /* money: cents as Decimal(scale 2) bytes, a double, or text "12.34" */
@@ -680,17 +724,17 @@ write_array(StringInfo buf, const ColumnType *ct, Datum value, const DecoderOpti
 
 	deconstruct_array(arr, ARR_ELEMTYPE(arr), ct->elmlen, ct->elmbyval, ct->elmalign,
 					  &elems, &nulls, &n);
-	appendStringInfoChar(buf, '[');
+	json_append_char(buf, '[');
 	for (int i = 0; i < n; i++)
 	{
 		if (i)
-			appendStringInfoChar(buf, ',');
+			json_append_char(buf, ',');
 		if (nulls[i])
 			json_append_lit(buf, "null");
 		else
 			column_type_write(buf, ct->elem, elems[i], opts);
 	}
-	appendStringInfoChar(buf, ']');
+	json_append_char(buf, ']');
 }
 
 void
@@ -792,11 +836,11 @@ column_type_write_zero(StringInfo buf, const ColumnType *ct, const DecoderOption
 				json_append_lit(buf, "\"0");
 				if (ct->scale > 0)
 				{
-					appendStringInfoChar(buf, '.');
+					json_append_char(buf, '.');
 					for (int i = 0; i < ct->scale; i++)
-						appendStringInfoChar(buf, '0');
+						json_append_char(buf, '0');
 				}
-				appendStringInfoChar(buf, '"');
+				json_append_char(buf, '"');
 			}
 			else if (ct->scale >= 0)
 				json_append_lit(buf, "\"AA==\"");
@@ -841,9 +885,9 @@ column_type_write_unavailable(StringInfo buf, const ColumnType *ct, const Decode
 		json_append_lit(buf, "null");
 	else if (ct->kind == VK_ARRAY)
 	{
-		appendStringInfoChar(buf, '[');
+		json_append_char(buf, '[');
 		column_type_write_unavailable(buf, ct->elem, opts);
-		appendStringInfoChar(buf, ']');
+		json_append_char(buf, ']');
 	}
 	else
 		json_append_lit(buf, "\"" UNAVAILABLE_VALUE "\"");

@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "common/shortest_dec.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 
 #include "json/json_writer.h"
@@ -48,7 +49,7 @@ append_surrogate_pair(StringInfo buf, const unsigned char *p)
 		char		u[6] = {'\\', 'u', hex_upper[units[i] >> 12], hex_upper[(units[i] >> 8) & 15],
 		hex_upper[(units[i] >> 4) & 15], hex_upper[units[i] & 15]};
 
-		appendBinaryStringInfo(buf, u, 6);
+		json_append_bytes(buf, u, 6);
 	}
 }
 
@@ -66,7 +67,7 @@ json_append_escaped(StringInfo buf, const char *s, int len)
 		if (c >= 0xF0 && i + 3 < len)
 		{
 			if (i > start)
-				appendBinaryStringInfo(buf, s + start, i - start);
+				json_append_bytes(buf, s + start, i - start);
 			append_surrogate_pair(buf, (const unsigned char *) s + i);
 			i += 3;
 			start = i + 1;
@@ -75,28 +76,28 @@ json_append_escaped(StringInfo buf, const char *s, int len)
 		if (c >= 128 || (esc = escape_table[c]) == 0)
 			continue;
 		if (i > start)
-			appendBinaryStringInfo(buf, s + start, i - start);
-		appendStringInfoCharMacro(buf, '\\');
+			json_append_bytes(buf, s + start, i - start);
+		json_append_char(buf, '\\');
 		if (esc == 'u')
 		{
 			char		u[5] = {'u', '0', '0', hex_upper[c >> 4], hex_upper[c & 15]};
 
-			appendBinaryStringInfo(buf, u, 5);
+			json_append_bytes(buf, u, 5);
 		}
 		else
-			appendStringInfoCharMacro(buf, esc);
+			json_append_char(buf, esc);
 		start = i + 1;
 	}
 	if (len > start)
-		appendBinaryStringInfo(buf, s + start, len - start);
+		json_append_bytes(buf, s + start, len - start);
 }
 
 void
 json_append_string(StringInfo buf, const char *s, int len)
 {
-	appendStringInfoCharMacro(buf, '"');
+	json_append_char(buf, '"');
 	json_append_escaped(buf, s, len);
-	appendStringInfoCharMacro(buf, '"');
+	json_append_char(buf, '"');
 }
 
 void
@@ -118,7 +119,7 @@ json_append_int64(StringInfo buf, int64 v)
 {
 	if (v < 0)
 	{
-		appendStringInfoCharMacro(buf, '-');
+		json_append_char(buf, '-');
 		json_append_uint64(buf, (uint64) 0 - (uint64) v);
 	}
 	else
@@ -143,7 +144,7 @@ append_java_layout(StringInfo buf, const char *ryu)
 
 	if (*p == '-')
 	{
-		appendStringInfoCharMacro(buf, '-');
+		json_append_char(buf, '-');
 		p++;
 	}
 	for (; *p && *p != 'e'; p++)
@@ -180,29 +181,29 @@ append_java_layout(StringInfo buf, const char *ryu)
 		if (e >= 0)
 		{
 			for (int i = 0; i <= e; i++)
-				appendStringInfoCharMacro(buf, i < ndigits ? digits[i] : '0');
-			appendStringInfoCharMacro(buf, '.');
+				json_append_char(buf, i < ndigits ? digits[i] : '0');
+			json_append_char(buf, '.');
 			if (ndigits > e + 1)
-				appendBinaryStringInfo(buf, digits + e + 1, ndigits - e - 1);
+				json_append_bytes(buf, digits + e + 1, ndigits - e - 1);
 			else
-				appendStringInfoCharMacro(buf, '0');
+				json_append_char(buf, '0');
 		}
 		else
 		{
 			json_append_lit(buf, "0.");
 			for (int i = 0; i < -e - 1; i++)
-				appendStringInfoCharMacro(buf, '0');
-			appendBinaryStringInfo(buf, digits, ndigits);
+				json_append_char(buf, '0');
+			json_append_bytes(buf, digits, ndigits);
 		}
 		return;
 	}
-	appendStringInfoCharMacro(buf, digits[0]);
-	appendStringInfoCharMacro(buf, '.');
+	json_append_char(buf, digits[0]);
+	json_append_char(buf, '.');
 	if (ndigits > 1)
-		appendBinaryStringInfo(buf, digits + 1, ndigits - 1);
+		json_append_bytes(buf, digits + 1, ndigits - 1);
 	else
-		appendStringInfoCharMacro(buf, '0');
-	appendStringInfoCharMacro(buf, 'E');
+		json_append_char(buf, '0');
+	json_append_char(buf, 'E');
 	json_append_int64(buf, e);
 }
 
@@ -394,4 +395,23 @@ json_append_decimal_digits(StringInfo buf, const char *text, int scale)
 	json_append_base64(buf, out, used, false);
 	pfree(out);
 	pfree(mag);
+}
+
+/*
+ * Kafka Connect's Decimal of an unscaled value that fits in 64 bits: the
+ * same bytes as json_append_decimal_digits, without the text.  Java's
+ * BigInteger.toByteArray() takes bitLength / 8 + 1 bytes, where bitLength
+ * of a negative value is that of its complement.
+ */
+void
+json_append_decimal_int64(StringInfo buf, int64 unscaled)
+{
+	uint64		u = (uint64) unscaled;
+	uint64		mag = unscaled < 0 ? ~u : u;
+	int			nbytes = mag == 0 ? 1 : (pg_leftmost_one_pos64(mag) + 1) / 8 + 1;
+	unsigned char bytes[sizeof(int64)];
+
+	for (int i = nbytes - 1; i >= 0; i--, u >>= 8)
+		bytes[i] = u & 0xFF;
+	json_append_base64(buf, bytes, nbytes, false);
 }
