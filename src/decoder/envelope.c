@@ -85,7 +85,9 @@ envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts)
 	es->cxt = CurrentMemoryContext;
 	es->has_last_commit = false;
 	es->last_commit_lsn = InvalidXLogRecPtr;
-	es->source_db = NULL;
+	es->db_name = NULL;
+	es->snapshot = NULL;
+	es->source_tail = NULL;
 	initStringInfo(&buf);
 	json_append_lit(&buf, ",\"source\":{\"version\":\"" SOURCE_VERSION "\",\"connector\":\"postgresql\",\"name\":");
 	json_append_cstring(&buf, opts->topic_prefix);
@@ -99,27 +101,50 @@ envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts)
  * may not read (no transaction is open there), so it is looked up with the
  * first event instead.
  */
-static void
-ensure_source_db(EnvelopeSession *es)
+static char *
+lookup_database_name(MemoryContext cxt)
 {
-	MemoryContext old;
 	bool		own_xact = !IsTransactionState();
-	StringInfoData buf;
+	char	   *name;
 
-	if (es->source_db)
-		return;
 	if (own_xact)
 		StartTransactionCommand();
-	old = MemoryContextSwitchTo(es->cxt);
-	initStringInfo(&buf);
-	json_append_lit(&buf, ",\"db\":");
-	json_append_cstring(&buf, get_database_name(MyDatabaseId));
-	json_append_lit(&buf, ",\"sequence\":\"[");
-	es->source_db = buf.data;
-	es->source_db_len = buf.len;
-	MemoryContextSwitchTo(old);
+	name = MemoryContextStrdup(cxt, get_database_name(MyDatabaseId));
 	if (own_xact)
 		CommitTransactionCommand();
+	return name;
+}
+
+/*
+ * ,"snapshot":…,"db":…,"sequence":"[ is the same for every transaction of
+ * a stream: rendered again only when the snapshot marker changes.
+ */
+static void
+ensure_source_tail(EnvelopeSession *es, const char *snapshot)
+{
+	MemoryContext old;
+	StringInfoData buf;
+
+	if (es->source_tail && strcmp(es->snapshot, snapshot) == 0)
+		return;
+	if (es->db_name == NULL)
+		es->db_name = lookup_database_name(es->cxt);
+	old = MemoryContextSwitchTo(es->cxt);
+	if (es->source_tail)
+	{
+		pfree(es->source_tail);
+		pfree(es->snapshot);
+	}
+	initStringInfo(&buf);
+	json_append_lit(&buf, ",\"snapshot\":");
+	json_append_cstring(&buf, snapshot);
+	json_append_lit(&buf, ",\"db\":");
+	json_append_cstring(&buf, es->db_name);
+	json_append_lit(&buf, ",\"sequence\":\"[");
+	es->snapshot = pstrdup(snapshot);
+	es->source_tail = buf.data;
+	es->source_tail_len = buf.len;
+	MemoryContextSwitchTo(old);
 }
 
 static int64
@@ -179,14 +204,11 @@ append_ns(StringInfo buf, const TimeDigits *t)
 
 /* ,"source":{… "sequence":"[<last commit>,\" */
 static void
-write_source_a(StringInfo buf, const EnvelopeSession *es, const TimeDigits *t,
-			   const char *snapshot)
+write_source_a(StringInfo buf, const EnvelopeSession *es, const TimeDigits *t)
 {
 	json_append_bytes(buf, es->source_head, es->source_head_len);
 	append_ms(buf, t);
-	json_append_lit(buf, ",\"snapshot\":");
-	json_append_cstring(buf, snapshot);
-	json_append_bytes(buf, es->source_db, es->source_db_len);
+	json_append_bytes(buf, es->source_tail, es->source_tail_len);
 	if (!es->has_last_commit)
 		json_append_lit(buf, "null");
 	else
@@ -226,7 +248,7 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 	int			xid_start;
 
 	time_digits(&t, mask ? 0 : unix_us(commit_time ? commit_time : GetCurrentTimestamp()));
-	ensure_source_db(es);
+	ensure_source_tail(es, snapshot);
 	txn->xid = xid;
 	txn->serial++;
 	txn->begin_sent = false;
@@ -251,7 +273,7 @@ envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 	}
 	else
 		resetStringInfo(buf);
-	write_source_a(buf, es, &t, snapshot);
+	write_source_a(buf, es, &t);
 	b_start = buf->len;
 	write_source_b(buf, &t);
 	xid_start = buf->len;

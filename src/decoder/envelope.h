@@ -50,8 +50,10 @@ typedef struct EnvelopeSession
 	const DecoderOptions *opts;
 	char	   *source_head;	/* ,"source":{"version":…,"name":…,"ts_ms": */
 	int			source_head_len;
-	char	   *source_db;		/* ,"db":…,"sequence":"[ */
-	int			source_db_len;
+	char	   *db_name;		/* looked up with the first event */
+	char	   *snapshot;		/* the marker source_tail was rendered for */
+	char	   *source_tail;	/* ,"snapshot":…,"db":…,"sequence":"[ */
+	int			source_tail_len;
 	MemoryContext cxt;			/* where session fragments live */
 	bool		has_last_commit;
 	XLogRecPtr	last_commit_lsn;	/* end of the last transaction with changes */
