@@ -479,6 +479,15 @@ put_date_ymd(char *p, int year, int month, int day)
 	return put_two(p, day);
 }
 
+/* Microseconds of a second (0..999999) as six digits. */
+static char *
+put_micros(char *p, int frac)
+{
+	p = put_two(p, frac / 10000);
+	p = put_two(p, frac / 100 % 100);
+	return put_two(p, frac % 100);
+}
+
 /*
  * hh:mm:ss and the fraction: 'width' digits when 1..9 (Debezium pads to the
  * column's precision), else as few as needed, none for whole seconds.
@@ -501,8 +510,10 @@ put_time_of_day(char *p, int64 us, int width)
 		{
 			static const int divisor[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
 
-			/* six digits, the default precision, need no division */
-			return put_padded(p, width == 6 ? frac : frac / divisor[width], width);
+			/* six digits, the default precision, go two at a time */
+			if (width == 6)
+				return put_micros(p, frac);
+			return put_padded(p, frac / divisor[width], width);
 		}
 		p = put_padded(p, frac, 6);
 		return put_padded(p, 0, width - 6);
