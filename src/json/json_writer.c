@@ -113,26 +113,6 @@ json_append_cstring(StringInfo buf, const char *s)
 	json_append_string(buf, s, strlen(s));
 }
 
-void
-json_append_uint64(StringInfo buf, uint64 v)
-{
-	char	   *p = json_write_begin(buf, MAXINT8LEN + 1);
-
-	json_write_end(buf, p + pg_ulltoa_n(v, p));
-}
-
-void
-json_append_int64(StringInfo buf, int64 v)
-{
-	if (v < 0)
-	{
-		json_append_char(buf, '-');
-		json_append_uint64(buf, (uint64) 0 - (uint64) v);
-	}
-	else
-		json_append_uint64(buf, (uint64) v);
-}
-
 /*
  * Re-lay the shortest round-trip digits that PostgreSQL's Ryu produces
  * ("1.5e-05", "123.25", "1e+22") in Java's toString layout: plain notation
