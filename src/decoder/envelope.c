@@ -85,12 +85,15 @@ envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts)
 	es->cxt = CurrentMemoryContext;
 	es->has_last_commit = false;
 	es->last_commit_lsn = InvalidXLogRecPtr;
-	es->source_db = NULL;
+	es->db_name = NULL;
+	es->snapshot = NULL;
+	es->source_tail = NULL;
 	initStringInfo(&buf);
 	json_append_lit(&buf, ",\"source\":{\"version\":\"" SOURCE_VERSION "\",\"connector\":\"postgresql\",\"name\":");
 	json_append_cstring(&buf, opts->topic_prefix);
 	json_append_lit(&buf, ",\"ts_ms\":");
 	es->source_head = buf.data;
+	es->source_head_len = buf.len;
 }
 
 /*
@@ -98,26 +101,50 @@ envelope_session_init(EnvelopeSession *es, const DecoderOptions *opts)
  * may not read (no transaction is open there), so it is looked up with the
  * first event instead.
  */
-static void
-ensure_source_db(EnvelopeSession *es)
+static char *
+lookup_database_name(MemoryContext cxt)
 {
-	MemoryContext old;
 	bool		own_xact = !IsTransactionState();
-	StringInfoData buf;
+	char	   *name;
 
-	if (es->source_db)
-		return;
 	if (own_xact)
 		StartTransactionCommand();
-	old = MemoryContextSwitchTo(es->cxt);
-	initStringInfo(&buf);
-	json_append_lit(&buf, ",\"db\":");
-	json_append_cstring(&buf, get_database_name(MyDatabaseId));
-	json_append_lit(&buf, ",\"sequence\":\"[");
-	es->source_db = buf.data;
-	MemoryContextSwitchTo(old);
+	name = MemoryContextStrdup(cxt, get_database_name(MyDatabaseId));
 	if (own_xact)
 		CommitTransactionCommand();
+	return name;
+}
+
+/*
+ * ,"snapshot":…,"db":…,"sequence":"[ is the same for every transaction of
+ * a stream: rendered again only when the snapshot marker changes.
+ */
+static void
+ensure_source_tail(EnvelopeSession *es, const char *snapshot)
+{
+	MemoryContext old;
+	StringInfoData buf;
+
+	if (es->source_tail && strcmp(es->snapshot, snapshot) == 0)
+		return;
+	if (es->db_name == NULL)
+		es->db_name = lookup_database_name(es->cxt);
+	old = MemoryContextSwitchTo(es->cxt);
+	if (es->source_tail)
+	{
+		pfree(es->source_tail);
+		pfree(es->snapshot);
+	}
+	initStringInfo(&buf);
+	json_append_lit(&buf, ",\"snapshot\":");
+	json_append_cstring(&buf, snapshot);
+	json_append_lit(&buf, ",\"db\":");
+	json_append_cstring(&buf, es->db_name);
+	json_append_lit(&buf, ",\"sequence\":\"[");
+	es->snapshot = pstrdup(snapshot);
+	es->source_tail = buf.data;
+	es->source_tail_len = buf.len;
+	MemoryContextSwitchTo(old);
 }
 
 static int64
@@ -127,65 +154,142 @@ unix_us(TimestampTz t)
 }
 
 /*
+ * One clock reading in ms, us and ns, formatted once: ms drops the last three
+ * digits and ns adds three zeros.  Below 1000 us (masked, or before 1970)
+ * there is nothing to share and each is formatted on its own.
+ */
+typedef struct TimeDigits
+{
+	int64		us;
+	int			n;				/* 0: format each */
+	char		digits[MAXINT8LEN + 1];
+} TimeDigits;
+
+static void
+time_digits(TimeDigits *t, int64 us)
+{
+	t->us = us;
+	t->n = us < 1000 ? 0 : pg_ulltoa_n((uint64) us, t->digits);
+}
+
+static void
+append_ms(StringInfo buf, const TimeDigits *t)
+{
+	if (t->n)
+		json_append_bytes(buf, t->digits, t->n - 3);
+	else
+		json_append_int64(buf, t->us / 1000);
+}
+
+static void
+append_us(StringInfo buf, const TimeDigits *t)
+{
+	if (t->n)
+		json_append_bytes(buf, t->digits, t->n);
+	else
+		json_append_int64(buf, t->us);
+}
+
+static void
+append_ns(StringInfo buf, const TimeDigits *t)
+{
+	if (t->n)
+	{
+		json_append_bytes(buf, t->digits, t->n);
+		json_append_lit(buf, "000");
+	}
+	else
+		json_append_int64(buf, t->us * 1000);
+}
+
+/* ,"source":{… "sequence":"[<last commit>,\" */
+static void
+write_source_a(StringInfo buf, const EnvelopeSession *es, const TimeDigits *t)
+{
+	json_append_bytes(buf, es->source_head, es->source_head_len);
+	append_ms(buf, t);
+	json_append_bytes(buf, es->source_tail, es->source_tail_len);
+	if (!es->has_last_commit)
+		json_append_lit(buf, "null");
+	else
+	{
+		json_append_lit(buf, "\\\"");
+		json_append_uint64(buf, es->opts->mask_volatile ? 0 : es->last_commit_lsn);
+		json_append_lit(buf, "\\\"");
+	}
+	json_append_lit(buf, ",\\\"");
+}
+
+/* \"]","ts_us":…,"ts_ns":… */
+static void
+write_source_b(StringInfo buf, const TimeDigits *t)
+{
+	json_append_lit(buf, "\\\"]\",\"ts_us\":");
+	append_us(buf, t);
+	json_append_lit(buf, ",\"ts_ns\":");
+	append_ns(buf, t);
+}
+
+/*
  * Render the transaction's share of the source block.  commit_time is the
- * commit's timestamp (0 for a message outside any transaction: now).
+ * commit's timestamp (0 for a message outside any transaction: now).  The
+ * fragments' buffer is allocated in cxt the first time and reused by every
+ * later transaction of the same TxnContext, so cxt must outlive it.
  */
 void
 envelope_begin_txn(EnvelopeSession *es, TxnContext *txn, TransactionId xid,
 				   TimestampTz commit_time, const char *snapshot, MemoryContext cxt)
 {
-	MemoryContext old;
 	bool		mask = es->opts->mask_volatile;
-	int64		us = mask ? 0 : unix_us(commit_time ? commit_time : GetCurrentTimestamp());
-	StringInfoData buf;
+	StringInfo	buf = &txn->fragments;
+	TimeDigits	t;
+	int			id_len = 0;
+	int			b_start;
+	int			xid_start;
 
-	ensure_source_db(es);
-	old = MemoryContextSwitchTo(cxt);
+	time_digits(&t, mask ? 0 : unix_us(commit_time ? commit_time : GetCurrentTimestamp()));
+	ensure_source_tail(es, snapshot);
 	txn->xid = xid;
-	txn->cxt = cxt;
 	txn->serial++;
 	txn->begin_sent = false;
 	txn->had_changes = false;
 	txn->total_order = 0;
 	txn->first_collection = txn->last_collection = NULL;
-	txn->commit_ms = us / 1000;
-	txn->id = TransactionIdIsValid(xid) ? psprintf("%u", mask ? 0 : xid) : NULL;
-
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, es->source_head);
-	json_append_int64(&buf, us / 1000);
-	json_append_lit(&buf, ",\"snapshot\":");
-	json_append_cstring(&buf, snapshot);
-	appendStringInfoString(&buf, es->source_db);
-	if (!es->has_last_commit)
-		json_append_lit(&buf, "null");
-	else
-	{
-		json_append_lit(&buf, "\\\"");
-		json_append_uint64(&buf, mask ? 0 : es->last_commit_lsn);
-		json_append_lit(&buf, "\\\"");
-	}
-	json_append_lit(&buf, ",\\\"");
-	txn->source_a = buf.data;
-	txn->source_a_len = buf.len;
-
-	initStringInfo(&buf);
-	json_append_lit(&buf, "\\\"]\",\"ts_us\":");
-	json_append_int64(&buf, us);
-	json_append_lit(&buf, ",\"ts_ns\":");
-	json_append_int64(&buf, us * 1000);
-	txn->source_b = buf.data;
-	txn->source_b_len = buf.len;
-
-	initStringInfo(&buf);
+	txn->commit_ms = t.us / 1000;
+	txn->id = NULL;
 	if (TransactionIdIsValid(xid))
-		json_append_uint64(&buf, mask ? 0 : xid);
+	{
+		id_len = pg_ultoa_n(mask ? 0 : xid, txn->id_buf);
+		txn->id_buf[id_len] = '\0';
+		txn->id = txn->id_buf;
+	}
+
+	if (buf->data == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		initStringInfo(buf);
+		MemoryContextSwitchTo(old);
+	}
 	else
-		json_append_lit(&buf, "null");
-	json_append_lit(&buf, ",\"lsn\":");
-	txn->source_xid = buf.data;
-	txn->source_xid_len = buf.len;
-	MemoryContextSwitchTo(old);
+		resetStringInfo(buf);
+	write_source_a(buf, es, &t);
+	b_start = buf->len;
+	write_source_b(buf, &t);
+	xid_start = buf->len;
+	if (txn->id)
+		json_append_bytes(buf, txn->id, id_len);
+	else
+		json_append_lit(buf, "null");
+	json_append_lit(buf, ",\"lsn\":");
+
+	/* pointers last: appending may have moved the buffer */
+	txn->source_a = buf->data;
+	txn->source_a_len = b_start;
+	txn->source_b = buf->data + b_start;
+	txn->source_b_len = xid_start - b_start;
+	txn->source_xid = buf->data + xid_start;
+	txn->source_xid_len = buf->len - xid_start;
 }
 
 static void
@@ -375,31 +479,17 @@ write_transaction(StringInfo buf, const EnvelopeSession *es, TxnContext *txn,
 static void
 write_event_time(StringInfo buf, const EnvelopeSession *es, bool with_us)
 {
-	int64		us = es->opts->mask_volatile ? 0 : unix_us(GetCurrentTimestamp());
-	char		digits[MAXINT8LEN + 1];
-	int			n;
+	TimeDigits	t;
 
-	if (!with_us || us < 1000)
-	{
-		json_append_lit(buf, ",\"ts_ms\":");
-		json_append_int64(buf, us / 1000);
-		if (!with_us)
-			return;
-		json_append_lit(buf, ",\"ts_us\":");
-		json_append_int64(buf, us);
-		json_append_lit(buf, ",\"ts_ns\":");
-		json_append_int64(buf, us * 1000);
-		return;
-	}
-	/* one clock reading, formatted once: ms drops three digits, ns adds them */
-	n = pg_ulltoa_n((uint64) us, digits);
+	time_digits(&t, es->opts->mask_volatile ? 0 : unix_us(GetCurrentTimestamp()));
 	json_append_lit(buf, ",\"ts_ms\":");
-	json_append_bytes(buf, digits, n - 3);
+	append_ms(buf, &t);
+	if (!with_us)
+		return;
 	json_append_lit(buf, ",\"ts_us\":");
-	json_append_bytes(buf, digits, n);
+	append_us(buf, &t);
 	json_append_lit(buf, ",\"ts_ns\":");
-	json_append_bytes(buf, digits, n);
-	json_append_lit(buf, "000");
+	append_ns(buf, &t);
 }
 
 void

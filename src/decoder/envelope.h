@@ -8,6 +8,7 @@
 
 #include "access/xlogdefs.h"
 #include "datatype/timestamp.h"
+#include "utils/builtins.h"
 #include "lib/stringinfo.h"
 
 #include "decoder/options.h"
@@ -31,7 +32,8 @@ typedef struct TxnContext
 	int64		total_order;
 	RelationEntry *first_collection;	/* tables in order of first event, */
 	RelationEntry *last_collection; /* linked through txn_next */
-	char	   *id;				/* transaction metadata id */
+	char	   *id;				/* transaction metadata id: id_buf, or NULL */
+	char		id_buf[MAXINT8LEN + 1];
 	char	   *source_a;		/* ,"source":{… "sequence":"[<last commit>,\" */
 	char	   *source_b;		/* \"]","ts_us":…,"ts_ns":… */
 	char	   *source_xid;		/* <xid>,"lsn": */
@@ -39,14 +41,19 @@ typedef struct TxnContext
 	int			source_b_len;
 	int			source_xid_len;
 	int64		commit_ms;
-	MemoryContext cxt;			/* lives as long as the transaction */
+	StringInfoData fragments;	/* holds source_a, _b and _xid; reused by the
+								 * next transaction */
 } TxnContext;
 
 typedef struct EnvelopeSession
 {
 	const DecoderOptions *opts;
 	char	   *source_head;	/* ,"source":{"version":…,"name":…,"ts_ms": */
-	char	   *source_db;		/* ,"db":…,"sequence":"[ */
+	int			source_head_len;
+	char	   *db_name;		/* looked up with the first event */
+	char	   *snapshot;		/* the marker source_tail was rendered for */
+	char	   *source_tail;	/* ,"snapshot":…,"db":…,"sequence":"[ */
+	int			source_tail_len;
 	MemoryContext cxt;			/* where session fragments live */
 	bool		has_last_commit;
 	XLogRecPtr	last_commit_lsn;	/* end of the last transaction with changes */

@@ -42,7 +42,6 @@ typedef struct DecoderState
 	EnvelopeSession session;
 	TxnContext	txn;
 	MemoryContext change_cxt;	/* reset after every change */
-	MemoryContext txn_cxt;		/* reset after every transaction */
 	StringInfoData key;
 	StringInfoData value;
 	RowImage	images[2];		/* a change's new and old tuple, deformed */
@@ -62,8 +61,6 @@ decoder_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt, bool is_i
 
 	state->change_cxt = AllocSetContextCreate(ctx->context, "pub_backoffice change",
 											  ALLOCSET_DEFAULT_SIZES);
-	state->txn_cxt = AllocSetContextCreate(ctx->context, "pub_backoffice transaction",
-										   ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(ctx->context);
 	decoder_parse_options(&state->opts, ctx->output_plugin_options);
 	envelope_session_init(&state->session, &state->opts);
@@ -206,9 +203,8 @@ decoder_begin(LogicalDecodingContext *ctx, ReorderBufferTXN *txn)
 {
 	DecoderState *state = ctx->output_plugin_private;
 
-	MemoryContextReset(state->txn_cxt);
 	envelope_begin_txn(&state->session, &state->txn, txn->xid,
-					   txn->xact_time.commit_time, "false", state->txn_cxt);
+					   txn->xact_time.commit_time, "false", state->cxt);
 }
 
 static void
@@ -260,7 +256,6 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 		state->session.last_commit_lsn = txn->end_lsn;
 		state->session.last_commit_time = txn->xact_time.commit_time;
 	}
-	MemoryContextReset(state->txn_cxt);
 	state->txn.id = NULL;
 }
 

@@ -447,6 +447,16 @@ put_padded(char *p, int64 v, int width)
 	return p + width;
 }
 
+/* v (0..99) as two digits: months, days and clock fields, without a loop. */
+static inline char *
+put_two(char *p, int v)
+{
+	Assert(v >= 0 && v < 100);
+	p[0] = '0' + v / 10;
+	p[1] = '0' + v % 10;
+	return p + 2;
+}
+
 /* Java's ISO layout of a LocalDate: 4-digit year, signed beyond 0..9999. */
 static char *
 put_date_ymd(char *p, int year, int month, int day)
@@ -464,9 +474,18 @@ put_date_ymd(char *p, int year, int month, int day)
 	else
 		p = put_padded(p, year, 4);
 	*p++ = '-';
-	p = put_padded(p, month, 2);
+	p = put_two(p, month);
 	*p++ = '-';
-	return put_padded(p, day, 2);
+	return put_two(p, day);
+}
+
+/* Microseconds of a second (0..999999) as six digits. */
+static char *
+put_micros(char *p, int frac)
+{
+	p = put_two(p, frac / 10000);
+	p = put_two(p, frac / 100 % 100);
+	return put_two(p, frac % 100);
 }
 
 /*
@@ -477,13 +496,13 @@ static char *
 put_time_of_day(char *p, int64 us, int width)
 {
 	int			frac = us % USECS_PER_SEC;
-	int64		secs = us / USECS_PER_SEC;
+	int			secs = us / USECS_PER_SEC;	/* us is within a day */
 
-	p = put_padded(p, secs / 3600, 2);
+	p = put_two(p, secs / 3600);
 	*p++ = ':';
-	p = put_padded(p, secs / 60 % 60, 2);
+	p = put_two(p, secs / 60 % 60);
 	*p++ = ':';
-	p = put_padded(p, secs % 60, 2);
+	p = put_two(p, secs % 60);
 	if (width >= 1 && width <= 9)
 	{
 		*p++ = '.';
@@ -491,8 +510,10 @@ put_time_of_day(char *p, int64 us, int width)
 		{
 			static const int divisor[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
 
-			/* six digits, the default precision, need no division */
-			return put_padded(p, width == 6 ? frac : frac / divisor[width], width);
+			/* six digits, the default precision, go two at a time */
+			if (width == 6)
+				return put_micros(p, frac);
+			return put_padded(p, frac / divisor[width], width);
 		}
 		p = put_padded(p, frac, 6);
 		return put_padded(p, 0, width - 6);

@@ -23,14 +23,19 @@
 static const char hex_upper[] = "0123456789ABCDEF";
 static const char hex_lower[] = "0123456789abcdef";
 
-/* Which bytes below 0x80 need escaping; 0 = none, else the short escape or 'u'. */
-static const char escape_table[128] = {
+/*
+ * What a byte needs: 0 = nothing, else its short escape, 'u' (\u00XX) or
+ * 'S' (the lead byte of a 4-byte UTF-8 sequence: a surrogate pair).  One
+ * look-up per byte keeps the common case a tight loop.
+ */
+static const char escape_table[256] = {
 	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
 	'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
 	0, 0, '"', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\\', 0, 0, 0,
+	[0xF0] = 'S', 'S', 'S', 'S', 'S', 'S', 'S', 'S', 'S', 'S', 'S', 'S', 'S', 'S', 'S', 'S',
 };
 
 /*
@@ -62,10 +67,14 @@ json_append_escaped(StringInfo buf, const char *s, int len)
 	for (int i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
-		char		esc;
+		char		esc = escape_table[c];
 
-		if (c >= 0xF0 && i + 3 < len)
+		if (likely(esc == 0))
+			continue;
+		if (esc == 'S')
 		{
+			if (i + 3 >= len)
+				continue;
 			if (i > start)
 				json_append_bytes(buf, s + start, i - start);
 			append_surrogate_pair(buf, (const unsigned char *) s + i);
@@ -73,8 +82,6 @@ json_append_escaped(StringInfo buf, const char *s, int len)
 			start = i + 1;
 			continue;
 		}
-		if (c >= 128 || (esc = escape_table[c]) == 0)
-			continue;
 		if (i > start)
 			json_append_bytes(buf, s + start, i - start);
 		json_append_char(buf, '\\');
@@ -104,26 +111,6 @@ void
 json_append_cstring(StringInfo buf, const char *s)
 {
 	json_append_string(buf, s, strlen(s));
-}
-
-void
-json_append_uint64(StringInfo buf, uint64 v)
-{
-	enlargeStringInfo(buf, MAXINT8LEN + 1);
-	buf->len += pg_ulltoa_n(v, buf->data + buf->len);
-	buf->data[buf->len] = '\0';
-}
-
-void
-json_append_int64(StringInfo buf, int64 v)
-{
-	if (v < 0)
-	{
-		json_append_char(buf, '-');
-		json_append_uint64(buf, (uint64) 0 - (uint64) v);
-	}
-	else
-		json_append_uint64(buf, (uint64) v);
 }
 
 /*

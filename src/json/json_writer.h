@@ -7,6 +7,7 @@
 #define PUB_JSON_WRITER_H
 
 #include "lib/stringinfo.h"
+#include "utils/builtins.h"
 
 /*
  * Inline appends for the per-event path: an event is built from dozens of
@@ -55,14 +56,33 @@ json_write_end(StringInfo buf, char *end)
 	*end = '\0';
 }
 
+/* Integers are most of a row's numbers: inline, no call but the digits'. */
+static inline void
+json_append_uint64(StringInfo buf, uint64 v)
+{
+	char	   *p = json_write_begin(buf, MAXINT8LEN + 1);
+
+	json_write_end(buf, p + pg_ulltoa_n(v, p));
+}
+
+static inline void
+json_append_int64(StringInfo buf, int64 v)
+{
+	if (v < 0)
+	{
+		json_append_char(buf, '-');
+		json_append_uint64(buf, (uint64) 0 - (uint64) v);
+	}
+	else
+		json_append_uint64(buf, (uint64) v);
+}
+
 /* Append a C string literal without strlen at run time. */
 #define json_append_lit(buf, lit) json_append_bytes((buf), (lit), sizeof(lit) - 1)
 
 extern void json_append_string(StringInfo buf, const char *s, int len);
 extern void json_append_cstring(StringInfo buf, const char *s);
 extern void json_append_escaped(StringInfo buf, const char *s, int len);
-extern void json_append_int64(StringInfo buf, int64 v);
-extern void json_append_uint64(StringInfo buf, uint64 v);
 extern void json_append_double(StringInfo buf, double v);
 extern void json_append_float(StringInfo buf, float v);
 extern void json_append_base64(StringInfo buf, const unsigned char *data, int len, bool url_safe);
