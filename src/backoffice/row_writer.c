@@ -271,15 +271,25 @@ row_fetch_slot(RowWriterTable *t)
 }
 
 
-/* A numeric value as the column stores it (its typmod's scale). */
+/*
+ * value as column att stores it: numeric(p,s) rounded to its scale and
+ * checked for overflow, as an INSERT would; other typmods are not written.
+ */
+static Datum
+coerce_to_column(Form_pg_attribute att, Datum value)
+{
+	if (att->atttypmod < 0)
+		return value;
+	if (att->atttypid != NUMERICOID)
+		elog(ERROR, "row writer: column \"%s\" has a typmod of an unsupported type", NameStr(att->attname));
+	return DirectFunctionCall2(numeric, value, Int32GetDatum(att->atttypmod));
+}
+
+/* A value as the named column stores it. */
 Datum
 row_coerce(RowWriterTable *t, const char *column, Datum value)
 {
-	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(t->rel), column_index(t, column));
-
-	if (att->atttypid != NUMERICOID || att->atttypmod < 0)
-		return value;
-	return DirectFunctionCall2(numeric, value, Int32GetDatum(att->atttypmod));
+	return coerce_to_column(TupleDescAttr(RelationGetDescr(t->rel), column_index(t, column)), value);
 }
 
 /* The next value of the table's identity column "id". */
@@ -299,14 +309,8 @@ coerce_typmods(RowWriterTable *t)
 
 	for (int i = 0; i < desc->natts; i++)
 	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (att->atttypmod < 0 || t->slot->tts_isnull[i])
-			continue;
-		if (att->atttypid != NUMERICOID)
-			elog(ERROR, "row writer: column \"%s\" has a typmod of an unsupported type", NameStr(att->attname));
-		t->slot->tts_values[i] = DirectFunctionCall2(numeric, t->slot->tts_values[i],
-													 Int32GetDatum(att->atttypmod));
+		if (!t->slot->tts_isnull[i])
+			t->slot->tts_values[i] = coerce_to_column(TupleDescAttr(desc, i), t->slot->tts_values[i]);
 	}
 }
 
