@@ -7,9 +7,13 @@
  * row, from their stored text (stringToNode, then the planner); for a posting
  * writing a few rows per table per transaction that parse was most of the
  * check's cost.  Here the planned expressions are kept per table for the
- * backend's life, and each posting only makes fresh ExprStates from them (an
- * ExprState may keep per-query state, so it is not kept).  The entry of a
- * table goes when its relcache entry is invalidated (ALTER TABLE, DROP).
+ * backend's life, and each posting makes fresh ExprStates from copies of them
+ * in its own executor state: an ExprState points into its expression (an IN
+ * list's array constant, say), and the cache may be dropped while a posting
+ * still evaluates.  An invalidation of a cached table (ALTER TABLE, DROP,
+ * but also VACUUM or ANALYZE updating pg_class) only marks the cache stale:
+ * it can arrive in the middle of planning, when nothing may be freed, and
+ * the next look-up drops it.
  */
 #include "postgres.h"
 
@@ -31,8 +35,9 @@ typedef struct CheckEntry
 
 static HTAB *checks = NULL;
 static MemoryContext checks_context = NULL;
+static bool checks_stale = false;
 
-/* Any invalidation of a cached table (or of all) drops every entry: they are rebuilt cheaply. */
+/* Any invalidation of a cached table (or of all) makes every entry stale: they are rebuilt cheaply. */
 static void
 forget_checks(Datum arg, Oid relid)
 {
@@ -40,8 +45,7 @@ forget_checks(Datum arg, Oid relid)
 		return;
 	if (OidIsValid(relid) && hash_search(checks, &relid, HASH_FIND, NULL) == NULL)
 		return;
-	MemoryContextReset(checks_context);
-	checks = NULL;
+	checks_stale = true;
 }
 
 static void
@@ -93,6 +97,12 @@ check_cache_exprs(Relation rel, EState *estate)
 	ExprState **states;
 	MemoryContext old;
 
+	if (checks != NULL && checks_stale)
+	{
+		MemoryContextReset(checks_context);
+		checks = NULL;
+	}
+	checks_stale = false;		/* before planning: what arrives during it counts */
 	if (checks == NULL)
 		init_checks();
 	e = hash_search(checks, &relid, HASH_FIND, &found);
@@ -108,7 +118,7 @@ check_cache_exprs(Relation rel, EState *estate)
 	old = MemoryContextSwitchTo(estate->es_query_cxt);
 	states = palloc0(sizeof(ExprState *) * Max(e->ncheck, 1));
 	for (int i = 0; i < e->ncheck; i++)
-		states[i] = ExecInitExpr(e->exprs[i], NULL);
+		states[i] = ExecInitExpr(copyObject(e->exprs[i]), NULL);
 	MemoryContextSwitchTo(old);
 	return states;
 }
