@@ -4,7 +4,9 @@
 # indexes stay).  pgbench, 4 clients, 3-line sales.
 #   BENCH_SECONDS (default 15), BENCH_CLIENTS (4), BENCH_VENUES (4: one per
 #   client, a chain; 1: every till on the same products), BENCH_KEEP=1 keeps
-#   the database for test/bench/sale_cpu.py.
+#   the database for test/bench/sale_cpu.py, BENCH_PROTOCOL (simple) is
+#   pgbench's -M: simple or prepared (statements parsed and planned once per
+#   connection, as a till's driver usually does).
 # Needs a running server: PGHOST/PGPORT/PGUSER, or a cluster from
 # test/pg_cluster.sh (PBO_PORT, PG_CONFIG).  Uses database bench_sales.
 set -euo pipefail
@@ -12,14 +14,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 if [ -z "${PGHOST:-}" ]; then eval "export $(bash "$top/test/pg_cluster.sh" env)"; fi
 bindir=$("${PG_CONFIG:-pg_config}" --bindir)
-secs=${BENCH_SECONDS:-15} clients=${BENCH_CLIENTS:-4} venues=${BENCH_VENUES:-4}
+secs=${BENCH_SECONDS:-15} clients=${BENCH_CLIENTS:-4} venues=${BENCH_VENUES:-4} protocol=${BENCH_PROTOCOL:-simple}
 db=bench_sales
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 psql -X -q -v ON_ERROR_STOP=1 -v venues="$venues" -d $db -f "$here/sales/setup.sql" >/dev/null
 
 run() {   # run <label> <script>: prints sales/s
     [ "$1" = warmup ] || psql -X -q -d $db -c "VACUUM ANALYZE" >/dev/null
-    "$bindir/pgbench" -n -c "$clients" -j 2 -T "$secs" -D venues="$venues" -f "$2" $db 2>&1 |
+    "$bindir/pgbench" -n -M "$protocol" -c "$clients" -j 2 -T "$secs" -D venues="$venues" -f "$2" $db 2>&1 |
         tee "/tmp/bench_sales_$1.log" | awk '/^tps = /{print int($3)}'
 }
 # Warm-up, discarded, on tables that were never vacuumed or analyzed.  Not
