@@ -78,34 +78,41 @@ init_tables(void)
 	tables = hash_create("pub_backoffice user triggers", 8, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
-/* Not internal, on INSERT or UPDATE, its function not the extension's. */
-static bool
-is_user_trigger(const Trigger *t, Oid extension)
-{
-	return !t->tgisinternal &&
-		(TRIGGER_FOR_INSERT(t->tgtype) || TRIGGER_FOR_UPDATE(t->tgtype)) &&
-		getExtensionOfObject(ProcedureRelationId, t->tgfoid) != extension;
-}
-
-/* rel's user triggers, in the cache's context. */
+/*
+ * rel's user triggers, in the cache's context.  The candidates are copied out
+ * of the relcache's trigdesc first: looking up a function's extension reads
+ * pg_depend, which may process an invalidation that rebuilds rel's entry and
+ * frees its trigdesc.
+ */
 static void
 find_user_triggers(Relation rel, TableTriggers *e)
 {
 	TriggerDesc *desc = rel->trigdesc;
-	Oid			extension = get_extension_oid("pub_backoffice", false);
 	int			n = desc ? desc->numtriggers : 0;
+	UserTrigger *found = MemoryContextAlloc(tables_context, sizeof(UserTrigger) * Max(n, 1));
+	Oid		   *functions = palloc(sizeof(Oid) * Max(n, 1));
+	Oid			extension;
+	int			candidates = 0;
 
-	e->n = 0;
-	e->triggers = MemoryContextAlloc(tables_context, sizeof(UserTrigger) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
 		const Trigger *t = &desc->triggers[i];
 
-		if (!is_user_trigger(t, extension))
+		if (t->tgisinternal || !(TRIGGER_FOR_INSERT(t->tgtype) || TRIGGER_FOR_UPDATE(t->tgtype)))
 			continue;
-		namestrcpy(&e->triggers[e->n].name, t->tgname);
-		e->triggers[e->n++].enabled = t->tgenabled;
+		namestrcpy(&found[candidates].name, t->tgname);
+		found[candidates].enabled = t->tgenabled;
+		functions[candidates++] = t->tgfoid;
 	}
+	extension = get_extension_oid("pub_backoffice", false);
+	e->n = 0;
+	e->triggers = found;
+	for (int i = 0; i < candidates; i++)
+	{
+		if (getExtensionOfObject(ProcedureRelationId, functions[i]) != extension)
+			e->triggers[e->n++] = found[i];
+	}
+	pfree(functions);
 }
 
 static TableTriggers *
