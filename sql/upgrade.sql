@@ -1,5 +1,6 @@
--- Upgrading 1.0 (back office, decoder, relay) to 1.1 (documents in) and
--- 1.2 (the sale posting in C) keeps the data and adds the new functions;
+-- Upgrading 1.0 (back office, decoder, relay) to 1.1 (documents in),
+-- 1.2 (the sale posting in C) and 1.3 (a sale's total from its lines'
+-- rounded amounts) keeps the data and adds the new functions;
 -- the default version installed directly is the same.
 DROP EXTENSION IF EXISTS pub_backoffice CASCADE;
 CREATE EXTENSION pub_backoffice VERSION '1.0';
@@ -43,6 +44,20 @@ SELECT e.idempotency_key, sum(l.debit) AS debits, sum(l.credit) AS credits
   FROM pub.journal_entry e JOIN pub.journal_line l ON l.entry_id = e.id
  WHERE e.venue_id = :v AND e.source = 'sale' GROUP BY e.id, e.idempotency_key ORDER BY e.id;
 SELECT payload->>'idempotency_key' AS sale_recorded FROM pub.outbox WHERE type = 'SaleRecorded' AND venue_id = :v ORDER BY 1;
+
+-- 1.3: a sale's total is the sum of its lines' amounts, each rounded to the
+-- cent, in record_sale as in the posting: 1.25 × 4.43 = 5.5375 -> 5.54 and
+-- 0.5 × 4.45 = 2.225 -> 2.23 make 7.77 (1.2's record_sale took 7.76, whose
+-- entry could not balance).
+ALTER EXTENSION pub_backoffice UPDATE TO '1.3';
+SELECT extversion FROM pg_extension WHERE extname = 'pub_backoffice';
+SELECT pub.record_sale(jsonb_build_object('venue_id', :v, 'idempotency_key', 'after-1.3',
+    'sold_at', '2026-07-12 21:00+01', 'lines', jsonb_build_array(
+        jsonb_build_object('product_id', :guinness, 'quantity', 1.25, 'unit_price', 4.43),
+        jsonb_build_object('product_id', :chips, 'quantity', 0.5, 'unit_price', 4.45)))) ->> 'gross' AS gross_1_3;
+SELECT sum(l.debit) FILTER (WHERE a.role IN ('cash', 'card')) AS paid, sum(l.debit) = sum(l.credit) AS balanced
+  FROM pub.journal_entry e JOIN pub.journal_line l ON l.entry_id = e.id JOIN pub.account a ON a.id = l.account_id
+ WHERE e.idempotency_key = 'sale:' || (SELECT id FROM pub.sale WHERE idempotency_key = 'after-1.3');
 
 -- Every object the update created belongs to the extension, as on a new install.
 SELECT count(*) AS objects_outside_extension

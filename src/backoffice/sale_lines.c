@@ -2,11 +2,14 @@
  * sale_lines.c
  *		A sale's lines, read by index in line order, with their products, the
  *		VAT rate in force on the business date and their recipes: the gross
- *		(quantity × unit price), its VAT at full precision (gross × rate ÷
- *		(100 + rate)), the VAT of each rate over the sale rounded once by the
- *		venue's rule, and the stock used (unless a refund, which leaves the
- *		poured stock used).  A line whose product is inactive, or has no rate
- *		on the date, is refused with 1.1's errors, the first in line order.
+ *		(quantity × unit price rounded half up to the cent, the amount the
+ *		till prints: the sale's total is the sum of these, so every figure of
+ *		the entry is in cents and it balances), its VAT at full precision
+ *		(gross × rate ÷ (100 + rate)), the VAT of each rate over the sale
+ *		rounded once by the venue's rule, and the stock used (unless a refund,
+ *		which leaves the poured stock used).  A line whose product is
+ *		inactive, or has no rate on the date, is refused with 1.1's errors,
+ *		the first in line order.
  */
 #include "postgres.h"
 
@@ -129,7 +132,7 @@ read_line(TupleTableSlot *slot, void *arg)
 	l->line_no = DatumGetInt32(slot_column(slot, "line_no", &isnull));
 	l->product_id = DatumGetInt64(slot_column(slot, "product_id", &isnull));
 	l->quantity = slot_column_copy(slot, "quantity", &isnull);
-	l->gross = num_mul(l->quantity, slot_column(slot, "unit_price", &isnull));
+	l->gross = num_round2(num_mul(l->quantity, slot_column(slot, "unit_price", &isnull)));
 	read_product(r, l);
 	l->vat_full = DirectFunctionCall2(numeric_div, num_mul(l->gross, l->rate), num_add(num_int(100), l->rate));
 	r->gross = num_add(r->gross, l->gross);
@@ -178,7 +181,7 @@ round_per_rate(List *lines, const char *rule)
 	}
 }
 
-/* The lines in line order; *uses the stock they use, *gross their total (not rounded). */
+/* The lines in line order; *uses the stock they use, *gross their total (a sum of cents). */
 List *
 sale_lines_read(const SaleHeader *h, bool uses_stock, List **uses, Datum *gross)
 {

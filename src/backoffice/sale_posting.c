@@ -28,6 +28,8 @@
  *	 stock_movement_apply		sale_stock.c moves the levels itself, with the
  *								same rules (negative stock refused,
  *								StockBelowPar written here)
+ * A trigger the extension did not create would be skipped too, with no rule
+ * kept: user_triggers.c refuses the posting while one is enabled.
  */
 #include "postgres.h"
 
@@ -56,6 +58,7 @@
 #include "backoffice/row_writer.h"
 #include "backoffice/sale_posting.h"
 #include "backoffice/trigger_row.h"
+#include "backoffice/user_triggers.h"
 
 PG_FUNCTION_INFO_V1(pbo_sale_post_trigger);
 PG_FUNCTION_INFO_V1(pbo_post_sale);
@@ -330,6 +333,11 @@ write_posting(const SaleHeader *h)
 	t.movements = row_writer_table(w, "stock_movement", NULL);
 	t.events = row_writer_table(w, "outbox", NULL);
 	t.levels = row_writer_table(w, "stock_level", NULL);
+	user_triggers_refuse(row_table_relation(t.entries));
+	user_triggers_refuse(row_table_relation(t.lines));
+	user_triggers_refuse(row_table_relation(t.movements));
+	user_triggers_refuse(row_table_relation(t.events));
+	user_triggers_refuse(row_table_relation(t.levels));
 	lines = sale_lines_read(h, strcmp(kind, "refund") != 0, &uses, &gross);
 	check_totals(h, lines, gross);
 	moves = sale_stock_move(w, t.levels, t.movements, uses, h->venue_id, sign, h->allow_negative);

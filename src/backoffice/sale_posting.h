@@ -34,7 +34,7 @@ typedef struct SaleLine
 {
 	int32		line_no;
 	Datum		quantity;
-	Datum		gross;			/* quantity × unit price, VAT inclusive */
+	Datum		gross;			/* round(quantity × unit price, 2), VAT inclusive */
 	Datum		vat_full;		/* its VAT, full precision */
 	Datum		rate;
 	Datum		rate_vat;		/* VAT of the rate over the sale, rounded */

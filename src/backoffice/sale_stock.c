@@ -158,7 +158,8 @@ move_level(RowWriter *w, RowWriterTable *levels, RowWriterTable *moves, TupleTab
 
 	m->stock_item_id = use->stock_item_id;
 	m->quantity = dq;
-	m->unit_cost = slot_column(level, "avg_cost", &isnull);
+	/* A copy: the slot moves on to the next level and unpins this page, which may then be pruned. */
+	m->unit_cost = slot_column_copy(level, "avg_cost", &isnull);
 	row_start_from(levels, level);
 	row_set(levels, "quantity", new_q, false);
 	if (num_cmp(new_q, num_int(0)) >= 0)
