@@ -125,13 +125,16 @@ row_writer_begin(void)
 }
 
 /*
- * Only the named AFTER INSERT row trigger of rel, or none.  The Trigger
- * points into the relcache entry, which stays valid while rel is open.
+ * Only the named AFTER INSERT row trigger of rri's table, or none.  Taken
+ * from rri's own copy of the trigdesc (InitResultRelInfo's), not from the
+ * relcache entry's, which an invalidation may rebuild while the table is
+ * open: a Trigger's name and arguments point into the trigdesc.
  */
 static TriggerDesc *
-kept_triggers(Relation rel, const char *name)
+kept_triggers(ResultRelInfo *rri, const char *name)
 {
-	TriggerDesc *all = rel->trigdesc;
+	TriggerDesc *all = rri->ri_TrigDesc;
+	Relation	rel = rri->ri_RelationDesc;
 	TriggerDesc *kept;
 
 	if (name == NULL)
@@ -177,7 +180,7 @@ row_writer_table(RowWriter *w, const char *relname, const char *kept_trigger)
 	t->rri = makeNode(ResultRelInfo);
 	/* Range table index 0: not a statement's target; errors still show the row. */
 	InitResultRelInfo(t->rri, t->rel, 0, NULL, 0);
-	t->rri->ri_TrigDesc = kept_triggers(t->rel, kept_trigger);
+	t->rri->ri_TrigDesc = kept_triggers(t->rri, kept_trigger);
 	ExecOpenIndices(t->rri, false);
 	if (t->rel->rd_att->constr && t->rel->rd_att->constr->num_check > 0)
 		t->rri->ri_ConstraintExprs = check_cache_exprs(t->rel, w->estate);
