@@ -27,11 +27,10 @@ locked_row_snapshot(void)
 
 /* Visits the rows whose index entries match keys, in index order, as the snapshot sees them. */
 void
-row_fetch_each(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot,
+row_fetch_each(Relation rel, Relation index, ScanKey keys, int nkeys, Snapshot snapshot,
 			   TupleTableSlot *slot, RowVisitor visit, void *arg)
 {
-	Relation	irel = index_open(index, AccessShareLock);
-	IndexScanDesc scan = index_beginscan(rel, irel, snapshot, nkeys, 0);
+	IndexScanDesc scan = index_beginscan(rel, index, snapshot, nkeys, 0);
 
 	index_rescan(scan, keys, nkeys, NULL, 0);
 	while (index_getnext_slot(scan, ForwardScanDirection, slot))
@@ -40,7 +39,6 @@ row_fetch_each(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapsh
 			break;
 	}
 	index_endscan(scan);
-	index_close(irel, AccessShareLock);
 }
 
 static bool
@@ -52,7 +50,7 @@ stop_at_first(TupleTableSlot *slot, void *found)
 
 /* The first row whose index entry matches keys, as the snapshot sees it; false when none. */
 bool
-row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot, TupleTableSlot *slot)
+row_fetch(Relation rel, Relation index, ScanKey keys, int nkeys, Snapshot snapshot, TupleTableSlot *slot)
 {
 	bool		found = false;
 
@@ -70,7 +68,7 @@ serialization_failure(void)
 
 /* row_fetch, then the row locked in mode; slot holds the locked version. */
 bool
-locked_row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, LockTupleMode mode,
+locked_row_fetch(Relation rel, Relation index, ScanKey keys, int nkeys, LockTupleMode mode,
 				 Snapshot snapshot, TupleTableSlot *slot)
 {
 	ItemPointerData tid;

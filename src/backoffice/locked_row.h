@@ -1,7 +1,8 @@
 /*
  * locked_row.h
  *		Fetching one row through an index and locking it, as SELECT ... FOR
- *		UPDATE / FOR KEY SHARE would, without a statement.
+ *		UPDATE / FOR KEY SHARE would, without a statement.  The caller opens
+ *		the index (once for all its look-ups) and keeps it open.
  */
 #ifndef LOCKED_ROW_H
 #define LOCKED_ROW_H
@@ -13,15 +14,15 @@
 #include "utils/snapshot.h"
 
 extern Snapshot locked_row_snapshot(void);
-extern bool locked_row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, LockTupleMode mode,
+extern bool locked_row_fetch(Relation rel, Relation index, ScanKey keys, int nkeys, LockTupleMode mode,
 							 Snapshot snapshot, TupleTableSlot *slot);
-extern bool row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot,
+extern bool row_fetch(Relation rel, Relation index, ScanKey keys, int nkeys, Snapshot snapshot,
 					  TupleTableSlot *slot);
 
 /* Called for each row of row_fetch_each in index order; returns false to stop. */
 typedef bool (*RowVisitor) (TupleTableSlot *slot, void *arg);
 
-extern void row_fetch_each(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot,
+extern void row_fetch_each(Relation rel, Relation index, ScanKey keys, int nkeys, Snapshot snapshot,
 						   TupleTableSlot *slot, RowVisitor visit, void *arg);
 
 #endif							/* LOCKED_ROW_H */

@@ -34,6 +34,7 @@
 
 #include "backoffice/check_cache.h"
 #include "backoffice/row_writer.h"
+#include "backoffice/table_reader.h"
 
 /* The posting writes five tables; a named limit, not a list. */
 #define ROW_WRITER_MAX_TABLES 6
@@ -50,7 +51,6 @@ struct RowWriterTable
 struct RowWriter
 {
 	EState	   *estate;
-	Oid			namespace;
 	int			ntables;
 	RowWriterTable tables[ROW_WRITER_MAX_TABLES];
 };
@@ -119,7 +119,6 @@ row_writer_begin(void)
 
 	w->estate = CreateExecutorState();
 	w->estate->es_output_cid = GetCurrentCommandId(true);
-	w->namespace = get_namespace_oid("pub", false);
 	AfterTriggerBeginQuery();
 	return w;
 }
@@ -164,14 +163,10 @@ RowWriterTable *
 row_writer_table(RowWriter *w, const char *relname, const char *kept_trigger)
 {
 	RowWriterTable *t;
-	Oid			relid = get_relname_relid(relname, w->namespace);
+	Oid			relid = pub_relation(relname);
 
 	if (w->ntables >= ROW_WRITER_MAX_TABLES)
 		elog(ERROR, "row writer: more than %d tables", ROW_WRITER_MAX_TABLES);
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation \"pub.%s\" does not exist", relname)));
 	t = &w->tables[w->ntables++];
 	t->rel = table_open(relid, RowExclusiveLock);
 	t->rri = makeNode(ResultRelInfo);

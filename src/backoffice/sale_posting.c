@@ -31,6 +31,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/stratnum.h"
 #include "access/table.h"
@@ -55,6 +56,7 @@
 #include "backoffice/numeric_ops.h"
 #include "backoffice/row_writer.h"
 #include "backoffice/sale_posting.h"
+#include "backoffice/table_reader.h"
 #include "backoffice/trigger_row.h"
 
 PG_FUNCTION_INFO_V1(pbo_sale_post_trigger);
@@ -94,7 +96,7 @@ check_totals(const SaleHeader *h, List *lines, Datum gross)
 
 /* The account of an amount, locked FOR KEY SHARE as journal_line's foreign key would; 0 when none. */
 static int64
-lock_account(Relation accounts, Oid index, Snapshot snapshot, TupleTableSlot *slot, int64 venue_id,
+lock_account(Relation accounts, Relation index, Snapshot snapshot, TupleTableSlot *slot, int64 venue_id,
 			 const JournalAmount *a)
 {
 	ScanKeyData keys[3];
@@ -122,15 +124,12 @@ lock_account(Relation accounts, Oid index, Snapshot snapshot, TupleTableSlot *sl
 static void
 find_accounts(List *amounts, int64 venue_id)
 {
-	Oid			namespace = get_namespace_oid("pub", false);
-	Relation	accounts = table_open(get_relname_relid("account", namespace), RowShareLock);
-	Oid			index = get_relname_relid("account_role", namespace);
+	Relation	accounts = table_open(pub_relation("account"), RowShareLock);
+	Relation	index = index_open(pub_relation("account_role"), AccessShareLock);
 	TupleTableSlot *slot = table_slot_create(accounts, NULL);
 	Snapshot	snapshot = RegisterSnapshot(locked_row_snapshot());
 	ListCell   *lc;
 
-	if (!OidIsValid(index))
-		elog(ERROR, "index pub.account_role does not exist");
 	foreach(lc, amounts)
 	{
 		JournalAmount *a = lfirst(lc);
@@ -140,6 +139,7 @@ find_accounts(List *amounts, int64 venue_id)
 	}
 	UnregisterSnapshot(snapshot);
 	ExecDropSingleTupleTableSlot(slot);
+	index_close(index, AccessShareLock);
 	table_close(accounts, NoLock);
 }
 

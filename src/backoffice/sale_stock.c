@@ -11,6 +11,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/xact.h"
@@ -29,6 +30,7 @@
 #include "backoffice/numeric_ops.h"
 #include "backoffice/row_writer.h"
 #include "backoffice/sale_posting.h"
+#include "backoffice/table_reader.h"
 
 /* Adds quantity to the use of (category, item). */
 List *
@@ -99,16 +101,13 @@ key_int8(ScanKey key, Datum value)
 	ScanKeyInit(key, 1, BTEqualStrategyNumber, F_INT8EQ, value);
 }
 
-/* The stock item's own row (sku, par level) into slot, as the snapshot sees it. */
+/* The stock item's own row (sku, par level), as the snapshot sees it. */
 static TupleTableSlot *
-stock_item_row(Relation items, int64 id, Snapshot snapshot, TupleTableSlot *slot)
+stock_item_row(ReadTable *items, int64 id, Snapshot snapshot)
 {
-	ScanKeyData key;
-
-	key_int8(&key, Int64GetDatum(id));
-	if (!row_fetch(items, RelationGetPrimaryKeyIndex(items), &key, 1, snapshot, slot))
+	if (!read_by_id(items, id, snapshot))
 		elog(ERROR, "stock item %lld has a level but no row", (long long) id);
-	return slot;
+	return items->slot;
 }
 
 /* Negative stock where the venue forbids it: the error of pub.stock_movement_apply. */
@@ -181,14 +180,15 @@ sale_stock_move(RowWriter *w, RowWriterTable *levels, RowWriterTable *moves, Lis
 				int64 venue_id, int sign, bool allow_negative)
 {
 	Relation	rel = row_table_relation(levels);
-	Oid			pkey = RelationGetPrimaryKeyIndex(rel);
-	Relation	items = table_open(get_relname_relid("stock_item", RelationGetNamespace(rel)), AccessShareLock);
+	Relation	pkey = index_open(RelationGetPrimaryKeyIndex(rel), AccessShareLock);
 	Snapshot	snapshot = RegisterSnapshot(locked_row_snapshot());
 	TupleTableSlot *level = row_fetch_slot(levels);
-	TupleTableSlot *item = table_slot_create(items, NULL);
+	ReadTable	items;
 	List	   *result = NIL;
 	ListCell   *lc;
 	bool		isnull;
+
+	read_open(&items, "stock_item", NULL);
 
 	foreach(lc, use_per_item(uses))
 	{
@@ -201,11 +201,11 @@ sale_stock_move(RowWriter *w, RowWriterTable *levels, RowWriterTable *moves, Lis
 			DatumGetInt64(slot_column(level, "venue_id", &isnull)) != venue_id)
 			continue;			/* no level row: no movement, as 1.1's join */
 		result = lappend(result, move_level(w, levels, moves, level, use, sign, allow_negative,
-											stock_item_row(items, use->stock_item_id, snapshot, item)));
+											stock_item_row(&items, use->stock_item_id, snapshot)));
 	}
-	ExecDropSingleTupleTableSlot(item);
+	read_close(&items);
 	UnregisterSnapshot(snapshot);
-	table_close(items, AccessShareLock);
+	index_close(pkey, AccessShareLock);
 	return result;
 }
 

@@ -1,23 +1,29 @@
 /*
  * table_reader.h
- *		A pub table opened for reading by index, with a slot for its rows.
+ *		A pub table opened for reading through one of its indexes, with a
+ *		slot for its rows.
  */
 #ifndef TABLE_READER_H
 #define TABLE_READER_H
 
+#include "access/skey.h"
 #include "executor/tuptable.h"
 #include "utils/rel.h"
 #include "utils/snapshot.h"
 
+#include "backoffice/locked_row.h"
+
 typedef struct ReadTable
 {
 	Relation	rel;
+	Relation	index;			/* the one it is read by, open as long as rel */
 	TupleTableSlot *slot;
 } ReadTable;
 
 extern Oid	pub_relation(const char *relname);
-extern void read_open(ReadTable *t, const char *relname);
+extern void read_open(ReadTable *t, const char *relname, const char *index);
 extern void read_close(ReadTable *t);
 extern bool read_by_id(ReadTable *t, int64 id, Snapshot snapshot);
+extern void read_each(ReadTable *t, ScanKey keys, int nkeys, Snapshot snapshot, RowVisitor visit, void *arg);
 
 #endif							/* TABLE_READER_H */
