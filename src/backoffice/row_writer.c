@@ -200,7 +200,9 @@ column_position(TupleDesc desc, const char *column)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 
-		if (!att->attisdropped && strcmp(NameStr(att->attname), column) == 0)
+		/* the first letter first: most columns differ there */
+		if (NameStr(att->attname)[0] == column[0] && !att->attisdropped &&
+			strcmp(NameStr(att->attname), column) == 0)
 			return i;
 	}
 	elog(ERROR, "column \"%s\" does not exist", column);

@@ -38,7 +38,15 @@ typedef struct LineReader
 	Datum		gross;
 	SaleLine   *line;			/* the line whose recipes are being read */
 	Datum		rate;			/* the rate found, or 0 */
+	List	   *class_rates;	/* ClassRate: the rates found so far */
 } LineReader;
+
+/* The rate of a tax class on the sale's date (one per class: lines share them). */
+typedef struct ClassRate
+{
+	char	   *tax_class;
+	Datum		rate;
+} ClassRate;
 
 /* The missing VAT rate's own error, from pub.vat_rate_on. */
 static void
@@ -71,7 +79,17 @@ rate_in_force(TupleTableSlot *slot, void *arg)
 static Datum
 rate_on_date(LineReader *r, Datum tax_class)
 {
+	char	   *class = TextDatumGetCString(tax_class);
+	ClassRate  *found;
+	ListCell   *lc;
 	ScanKeyData keys[3];
+
+	foreach(lc, r->class_rates)
+	{
+		found = lfirst(lc);
+		if (strcmp(found->tax_class, class) == 0)
+			return found->rate;
+	}
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_TEXTEQ, r->h->country);
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ, tax_class);
@@ -82,6 +100,10 @@ rate_on_date(LineReader *r, Datum tax_class)
 	read_each(&r->rates, keys, 3, r->snapshot, rate_in_force, r);
 	if (r->rate == (Datum) 0)
 		raise_missing_rate(r->h, tax_class);
+	found = palloc(sizeof(ClassRate));
+	found->tax_class = class;
+	found->rate = r->rate;
+	r->class_rates = lappend(r->class_rates, found);
 	return r->rate;
 }
 

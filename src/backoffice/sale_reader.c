@@ -90,7 +90,7 @@ read_posted(ReadTable *entries, Snapshot snapshot, SaleHeader *h)
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ,
 				CStringGetTextDatum(psprintf("sale:%lld", (long long) h->sale_id)));
 	keys[1].sk_collation = DEFAULT_COLLATION_OID;
-	h->posted = row_fetch(entries->rel, entries->index, keys, 2, snapshot, entries->slot);
+	h->posted = read_first(entries, keys, 2, snapshot);
 }
 
 static bool

@@ -4,6 +4,9 @@
  *		by, and reading a row by its bigint primary key, as a given snapshot
  *		sees it.
  *
+ * A table's index scan is begun once and restarted with each look-up's
+ * keys, while the snapshot and the number of keys stay the same.
+ *
  * The OIDs of pub's tables and indexes are looked up by name once per
  * backend: a sale used to look up some twenty names in the catalog caches.
  * Any invalidation of a cached relation (DROP, RENAME, but also ANALYZE) or
@@ -105,14 +108,53 @@ read_open(ReadTable *t, const char *relname, const char *index)
 	t->rel = table_open(pub_relation(relname), AccessShareLock);
 	t->index = index_open(index ? pub_relation(index) : RelationGetPrimaryKeyIndex(t->rel), AccessShareLock);
 	t->slot = table_slot_create(t->rel, NULL);
+	t->scan = NULL;
 }
 
 void
 read_close(ReadTable *t)
 {
+	if (t->scan != NULL)
+		index_endscan(t->scan);
 	ExecDropSingleTupleTableSlot(t->slot);
 	index_close(t->index, AccessShareLock);
 	table_close(t->rel, AccessShareLock);
+}
+
+/* Visits the rows whose entries in t's index match keys, in index order, as the snapshot sees them. */
+void
+read_each(ReadTable *t, ScanKey keys, int nkeys, Snapshot snapshot, RowVisitor visit, void *arg)
+{
+	if (t->scan != NULL && (t->scan->xs_snapshot != snapshot || t->scan->numberOfKeys != nkeys))
+	{
+		index_endscan(t->scan);
+		t->scan = NULL;
+	}
+	if (t->scan == NULL)
+		t->scan = index_beginscan(t->rel, t->index, snapshot, nkeys, 0);
+	index_rescan(t->scan, keys, nkeys, NULL, 0);
+	while (index_getnext_slot(t->scan, ForwardScanDirection, t->slot))
+	{
+		if (!visit(t->slot, arg))
+			break;
+	}
+}
+
+static bool
+stop_at_first(TupleTableSlot *slot, void *found)
+{
+	*(bool *) found = true;
+	return false;
+}
+
+/* The first row whose entry in t's index matches keys, into t->slot; false when none. */
+bool
+read_first(ReadTable *t, ScanKey keys, int nkeys, Snapshot snapshot)
+{
+	bool		found = false;
+
+	read_each(t, keys, nkeys, snapshot, stop_at_first, &found);
+	return found;
 }
 
 /* The row whose primary key (one bigint column, t's index) is id, into t->slot. */
@@ -122,12 +164,5 @@ read_by_id(ReadTable *t, int64 id, Snapshot snapshot)
 	ScanKeyData key;
 
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(id));
-	return row_fetch(t->rel, t->index, &key, 1, snapshot, t->slot);
-}
-
-/* Visits the rows whose entries in t's index match keys (row_fetch_each). */
-void
-read_each(ReadTable *t, ScanKey keys, int nkeys, Snapshot snapshot, RowVisitor visit, void *arg)
-{
-	row_fetch_each(t->rel, t->index, keys, nkeys, snapshot, t->slot, visit, arg);
+	return read_first(t, &key, 1, snapshot);
 }

@@ -6,6 +6,7 @@
 #ifndef TABLE_READER_H
 #define TABLE_READER_H
 
+#include "access/genam.h"
 #include "access/skey.h"
 #include "executor/tuptable.h"
 #include "utils/rel.h"
@@ -18,12 +19,14 @@ typedef struct ReadTable
 	Relation	rel;
 	Relation	index;			/* the one it is read by, open as long as rel */
 	TupleTableSlot *slot;
+	IndexScanDesc scan;			/* kept for the next look-up, or NULL */
 } ReadTable;
 
 extern Oid	pub_relation(const char *relname);
 extern void read_open(ReadTable *t, const char *relname, const char *index);
 extern void read_close(ReadTable *t);
 extern bool read_by_id(ReadTable *t, int64 id, Snapshot snapshot);
+extern bool read_first(ReadTable *t, ScanKey keys, int nkeys, Snapshot snapshot);
 extern void read_each(ReadTable *t, ScanKey keys, int nkeys, Snapshot snapshot, RowVisitor visit, void *arg);
 
 #endif							/* TABLE_READER_H */
