@@ -44,7 +44,6 @@ struct RowWriterTable
 	Relation	rel;
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;		/* the row being written */
-	TupleTableSlot *fetched;	/* a row read from the table, made on demand */
 	Oid			id_sequence;	/* identity sequence of column "id" */
 };
 
@@ -177,7 +176,6 @@ row_writer_table(RowWriter *w, const char *relname, const char *kept_trigger)
 	if (t->rel->rd_att->constr && t->rel->rd_att->constr->num_check > 0)
 		t->rri->ri_ConstraintExprs = check_cache_exprs(t->rel, w->estate);
 	t->slot = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(t->rel), &TTSOpsVirtual);
-	t->fetched = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(t->rel), table_slot_callbacks(t->rel));
 	t->id_sequence = id_sequence(t->rel);
 	return t;
 }
@@ -254,20 +252,6 @@ row_set(RowWriterTable *t, const char *column, Datum value, bool isnull)
 	t->slot->tts_isnull[i] = isnull;
 }
 
-Relation
-row_table_relation(RowWriterTable *t)
-{
-	return t->rel;
-}
-
-/* A slot to read the table's rows into (see locked_row.c). */
-TupleTableSlot *
-row_fetch_slot(RowWriterTable *t)
-{
-	return t->fetched;
-}
-
-
 /*
  * value as column att stores it: numeric(p,s) rounded to its scale and
  * checked for overflow, as an INSERT would; other typmods are not written.
@@ -332,8 +316,7 @@ row_insert(RowWriter *w, RowWriterTable *t)
 }
 
 /*
- * Replaces old (a row locked by this transaction, fetched into the table's
- * fetch slot) with the values set since row_start; index entries are made
+ * Replaces old (a row of the table locked by this transaction) with the values set since row_start; index entries are made
  * unless the update is HOT.  No triggers: the caller keeps their rules.
  */
 void

@@ -11,7 +11,6 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/xact.h"
@@ -179,24 +178,24 @@ List *
 sale_stock_move(RowWriter *w, RowWriterTable *levels, RowWriterTable *moves, List *uses,
 				int64 venue_id, int sign, bool allow_negative)
 {
-	Relation	rel = row_table_relation(levels);
-	Relation	pkey = index_open(RelationGetPrimaryKeyIndex(rel), AccessShareLock);
 	Snapshot	snapshot = RegisterSnapshot(locked_row_snapshot());
-	TupleTableSlot *level = row_fetch_slot(levels);
+	ReadTable	level_rows;
+	TupleTableSlot *level;
 	ReadTable	items;
 	List	   *result = NIL;
 	ListCell   *lc;
 	bool		isnull;
 
+	read_open_locking(&level_rows, "stock_level", NULL, RowShareLock);
+	level = level_rows.slot;
 	read_open(&items, "stock_item", NULL);
-
 	foreach(lc, use_per_item(uses))
 	{
 		StockUse   *use = lfirst(lc);
 		ScanKeyData key;
 
 		key_int8(&key, Int64GetDatum(use->stock_item_id));
-		if (!locked_row_fetch(rel, pkey, &key, 1, LockTupleExclusive, snapshot, level) ||
+		if (!locked_row_fetch(&level_rows, &key, 1, LockTupleExclusive, snapshot) ||
 			DatumGetInt64(slot_column(level, "stock_item_id", &isnull)) != use->stock_item_id ||
 			DatumGetInt64(slot_column(level, "venue_id", &isnull)) != venue_id)
 			continue;			/* no level row: no movement, as 1.1's join */
@@ -204,8 +203,8 @@ sale_stock_move(RowWriter *w, RowWriterTable *levels, RowWriterTable *moves, Lis
 											stock_item_row(&items, use->stock_item_id, snapshot)));
 	}
 	read_close(&items);
+	read_close(&level_rows);
 	UnregisterSnapshot(snapshot);
-	index_close(pkey, AccessShareLock);
 	return result;
 }
 

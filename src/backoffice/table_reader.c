@@ -27,7 +27,6 @@
 #include "utils/relcache.h"
 #include "utils/syscache.h"
 
-#include "backoffice/locked_row.h"
 #include "backoffice/table_reader.h"
 
 /* The posting names about fifteen relations; a named limit, past which names are looked up each time. */
@@ -105,7 +104,15 @@ pub_relation(const char *relname)
 void
 read_open(ReadTable *t, const char *relname, const char *index)
 {
-	t->rel = table_open(pub_relation(relname), AccessShareLock);
+	read_open_locking(t, relname, index, AccessShareLock);
+}
+
+/* The same, rel locked in mode: RowShareLock or stronger for rows to be locked (locked_row.c). */
+void
+read_open_locking(ReadTable *t, const char *relname, const char *index, LOCKMODE mode)
+{
+	t->lockmode = mode;
+	t->rel = table_open(pub_relation(relname), mode);
 	t->index = index_open(index ? pub_relation(index) : RelationGetPrimaryKeyIndex(t->rel), AccessShareLock);
 	t->slot = table_slot_create(t->rel, NULL);
 	t->scan = NULL;
@@ -118,7 +125,8 @@ read_close(ReadTable *t)
 		index_endscan(t->scan);
 	ExecDropSingleTupleTableSlot(t->slot);
 	index_close(t->index, AccessShareLock);
-	table_close(t->rel, AccessShareLock);
+	/* A table whose rows were locked stays locked to the end of the transaction, as a locking SELECT's. */
+	table_close(t->rel, t->lockmode == AccessShareLock ? AccessShareLock : NoLock);
 }
 
 /* Visits the rows whose entries in t's index match keys, in index order, as the snapshot sees them. */
