@@ -58,7 +58,11 @@ all:
 	@exit 1
 endif
 
-# A header change rebuilds the objects that include it (-MMD above).
+# A header change rebuilds the objects that include it (-MMD above).  The
+# JIT's .bc files are compiled with the same flags and wrote the same .d,
+# naming only the .bc: the .o files then missed header changes (stale objects
+# crashed decoder_snapshot).  The .d belongs to the .o.
+BITCODE_CFLAGS += -MF /dev/null
 -include $(OBJS:.o=.d)
 
 pub_backoffice--1.0.sql: $(SQL_PARTS)

@@ -1,7 +1,8 @@
 /*
  * pub_backoffice.c
- *		Library entry points: settings and worker registration at load time,
- *		and the logical decoding output plugin hook.
+ *		Library entry points: settings, worker registration and the CHECK
+ *		cache's executor hook at load time, and the logical decoding output
+ *		plugin hook.
  *
  * One shared library plays three roles: the back office's C functions, the
  * Debezium-compatible output plugin (src/decoder) and the Kafka relay
@@ -12,6 +13,7 @@
 #include "fmgr.h"
 #include "replication/output_plugin.h"
 
+#include "backoffice/statement_checks.h"
 #include "decoder/decoder.h"
 #include "relay/relay.h"
 
@@ -24,6 +26,7 @@ void
 _PG_init(void)
 {
 	relay_init();
+	statement_checks_init();
 }
 
 void

@@ -1,7 +1,8 @@
 /*
  * check_cache.c
- *		The CHECK constraints of the tables the posting writes, as executor
- *		expressions, without parsing them in every transaction.
+ *		The CHECK constraints of pub's tables (those the posting writes, and
+ *		every statement's through statement_checks.c), as executor
+ *		expressions, without parsing them in every statement.
  *
  * ExecConstraints builds a ResultRelInfo's check expressions on its first
  * row, from their stored text (stringToNode, then the planner); for a posting
@@ -13,7 +14,9 @@
  * still evaluates.  An invalidation of a cached table (ALTER TABLE, DROP,
  * but also VACUUM or ANALYZE updating pg_class) only marks the cache stale:
  * it can arrive in the middle of planning, when nothing may be freed, and
- * the next look-up drops it.
+ * the next look-up drops it.  So does any change to a function: the planner
+ * may have inlined an SQL function a check calls, and a function's new body
+ * does not invalidate the tables that use it.
  */
 #include "postgres.h"
 
@@ -23,6 +26,7 @@
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 
 #include "backoffice/check_cache.h"
 
@@ -49,6 +53,13 @@ forget_checks(Datum arg, Oid relid)
 }
 
 static void
+forget_checks_of_functions(Datum arg, int cacheid, uint32 hashvalue)
+{
+	if (checks != NULL)
+		checks_stale = true;
+}
+
+static void
 init_checks(void)
 {
 	static bool callback_registered = false;
@@ -60,6 +71,7 @@ init_checks(void)
 	if (!callback_registered)
 	{
 		CacheRegisterRelcacheCallback(forget_checks, (Datum) 0);
+		CacheRegisterSyscacheCallback(PROCOID, forget_checks_of_functions, (Datum) 0);
 		callback_registered = true;
 	}
 	ctl.keysize = sizeof(Oid);

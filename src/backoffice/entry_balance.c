@@ -52,9 +52,9 @@ sum_lines(int64 entry_id, EntrySums *s)
 	s->debit = num_int(0);
 	s->credit = num_int(0);
 	s->lines = 0;
-	read_open(&lines, "journal_line");
+	read_open(&lines, "journal_line", "journal_line_entry");
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(entry_id));
-	row_fetch_each(lines.rel, pub_relation("journal_line_entry"), &key, 1, snapshot, lines.slot, add_line, s);
+	read_each(&lines, &key, 1, snapshot, add_line, s);
 	read_close(&lines);
 	UnregisterSnapshot(snapshot);
 }

@@ -9,7 +9,6 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "executor/tuptable.h"
@@ -25,41 +24,6 @@ locked_row_snapshot(void)
 	return GetTransactionSnapshot();
 }
 
-/* Visits the rows whose index entries match keys, in index order, as the snapshot sees them. */
-void
-row_fetch_each(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot,
-			   TupleTableSlot *slot, RowVisitor visit, void *arg)
-{
-	Relation	irel = index_open(index, AccessShareLock);
-	IndexScanDesc scan = index_beginscan(rel, irel, snapshot, nkeys, 0);
-
-	index_rescan(scan, keys, nkeys, NULL, 0);
-	while (index_getnext_slot(scan, ForwardScanDirection, slot))
-	{
-		if (!visit(slot, arg))
-			break;
-	}
-	index_endscan(scan);
-	index_close(irel, AccessShareLock);
-}
-
-static bool
-stop_at_first(TupleTableSlot *slot, void *found)
-{
-	*(bool *) found = true;
-	return false;
-}
-
-/* The first row whose index entry matches keys, as the snapshot sees it; false when none. */
-bool
-row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot, TupleTableSlot *slot)
-{
-	bool		found = false;
-
-	row_fetch_each(rel, index, keys, nkeys, snapshot, slot, stop_at_first, &found);
-	return found;
-}
-
 static void
 serialization_failure(void)
 {
@@ -68,17 +32,18 @@ serialization_failure(void)
 			 errmsg("could not serialize access due to concurrent update")));
 }
 
-/* row_fetch, then the row locked in mode; slot holds the locked version. */
+/* read_first, then the row locked in mode; t->slot holds the locked version. */
 bool
-locked_row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, LockTupleMode mode,
-				 Snapshot snapshot, TupleTableSlot *slot)
+locked_row_fetch(ReadTable *t, ScanKey keys, int nkeys, LockTupleMode mode, Snapshot snapshot)
 {
+	Relation	rel = t->rel;
+	TupleTableSlot *slot = t->slot;
 	ItemPointerData tid;
 	TM_FailureData tmfd;
 	int			flags = IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
 	TM_Result	result;
 
-	if (!row_fetch(rel, index, keys, nkeys, snapshot, slot))
+	if (!read_first(t, keys, nkeys, snapshot))
 		return false;
 	tid = slot->tts_tid;
 	result = table_tuple_lock(rel, &tid, snapshot, slot, GetCurrentCommandId(false), mode,

@@ -1,27 +1,18 @@
 /*
  * locked_row.h
- *		Fetching one row through an index and locking it, as SELECT ... FOR
- *		UPDATE / FOR KEY SHARE would, without a statement.
+ *		Fetching one row through a read table's index and locking it, as
+ *		SELECT ... FOR UPDATE / FOR KEY SHARE would, without a statement.
  */
 #ifndef LOCKED_ROW_H
 #define LOCKED_ROW_H
 
 #include "access/skey.h"
-#include "executor/tuptable.h"
 #include "nodes/lockoptions.h"
-#include "utils/rel.h"
 #include "utils/snapshot.h"
 
+#include "backoffice/table_reader.h"
+
 extern Snapshot locked_row_snapshot(void);
-extern bool locked_row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, LockTupleMode mode,
-							 Snapshot snapshot, TupleTableSlot *slot);
-extern bool row_fetch(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot,
-					  TupleTableSlot *slot);
-
-/* Called for each row of row_fetch_each in index order; returns false to stop. */
-typedef bool (*RowVisitor) (TupleTableSlot *slot, void *arg);
-
-extern void row_fetch_each(Relation rel, Oid index, ScanKey keys, int nkeys, Snapshot snapshot,
-						   TupleTableSlot *slot, RowVisitor visit, void *arg);
+extern bool locked_row_fetch(ReadTable *t, ScanKey keys, int nkeys, LockTupleMode mode, Snapshot snapshot);
 
 #endif							/* LOCKED_ROW_H */

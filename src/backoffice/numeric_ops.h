@@ -10,10 +10,13 @@
 #include "fmgr.h"
 #include "utils/fmgrprotos.h"
 
+/* numeric_ops.c: small ones are made once per backend; the caller must not change the result */
+extern Datum num_constant(int32 i);
+
 static inline Datum
 num_int(int32 i)
 {
-	return DirectFunctionCall1(int4_numeric, Int32GetDatum(i));
+	return num_constant(i);
 }
 
 static inline Datum

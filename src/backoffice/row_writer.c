@@ -34,6 +34,7 @@
 
 #include "backoffice/check_cache.h"
 #include "backoffice/row_writer.h"
+#include "backoffice/table_reader.h"
 
 /* The posting writes five tables; a named limit, not a list. */
 #define ROW_WRITER_MAX_TABLES 6
@@ -43,14 +44,12 @@ struct RowWriterTable
 	Relation	rel;
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;		/* the row being written */
-	TupleTableSlot *fetched;	/* a row read from the table, made on demand */
 	Oid			id_sequence;	/* identity sequence of column "id" */
 };
 
 struct RowWriter
 {
 	EState	   *estate;
-	Oid			namespace;
 	int			ntables;
 	RowWriterTable tables[ROW_WRITER_MAX_TABLES];
 };
@@ -119,7 +118,6 @@ row_writer_begin(void)
 
 	w->estate = CreateExecutorState();
 	w->estate->es_output_cid = GetCurrentCommandId(true);
-	w->namespace = get_namespace_oid("pub", false);
 	AfterTriggerBeginQuery();
 	return w;
 }
@@ -167,14 +165,10 @@ RowWriterTable *
 row_writer_table(RowWriter *w, const char *relname, const char *kept_trigger)
 {
 	RowWriterTable *t;
-	Oid			relid = get_relname_relid(relname, w->namespace);
+	Oid			relid = pub_relation(relname);
 
 	if (w->ntables >= ROW_WRITER_MAX_TABLES)
 		elog(ERROR, "row writer: more than %d tables", ROW_WRITER_MAX_TABLES);
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation \"pub.%s\" does not exist", relname)));
 	t = &w->tables[w->ntables++];
 	t->rel = table_open(relid, RowExclusiveLock);
 	t->rri = makeNode(ResultRelInfo);
@@ -185,7 +179,6 @@ row_writer_table(RowWriter *w, const char *relname, const char *kept_trigger)
 	if (t->rel->rd_att->constr && t->rel->rd_att->constr->num_check > 0)
 		t->rri->ri_ConstraintExprs = check_cache_exprs(t->rel, w->estate);
 	t->slot = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(t->rel), &TTSOpsVirtual);
-	t->fetched = ExecInitExtraTupleSlot(w->estate, RelationGetDescr(t->rel), table_slot_callbacks(t->rel));
 	t->id_sequence = id_sequence(t->rel);
 	return t;
 }
@@ -208,7 +201,9 @@ column_position(TupleDesc desc, const char *column)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 
-		if (!att->attisdropped && strcmp(NameStr(att->attname), column) == 0)
+		/* the first letter first: most columns differ there */
+		if (NameStr(att->attname)[0] == column[0] && !att->attisdropped &&
+			strcmp(NameStr(att->attname), column) == 0)
 			return i;
 	}
 	elog(ERROR, "column \"%s\" does not exist", column);
@@ -259,20 +254,6 @@ row_set(RowWriterTable *t, const char *column, Datum value, bool isnull)
 	t->slot->tts_values[i] = value;
 	t->slot->tts_isnull[i] = isnull;
 }
-
-Relation
-row_table_relation(RowWriterTable *t)
-{
-	return t->rel;
-}
-
-/* A slot to read the table's rows into (see locked_row.c). */
-TupleTableSlot *
-row_fetch_slot(RowWriterTable *t)
-{
-	return t->fetched;
-}
-
 
 /*
  * value as column att stores it: numeric(p,s) rounded to its scale and
@@ -338,8 +319,7 @@ row_insert(RowWriter *w, RowWriterTable *t)
 }
 
 /*
- * Replaces old (a row locked by this transaction, fetched into the table's
- * fetch slot) with the values set since row_start; index entries are made
+ * Replaces old (a row of the table locked by this transaction) with the values set since row_start; index entries are made
  * unless the update is HOT.  No triggers: the caller keeps their rules.
  */
 void

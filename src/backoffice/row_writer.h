@@ -20,8 +20,6 @@ extern void row_start_from(RowWriterTable *t, TupleTableSlot *old);
 extern void row_set(RowWriterTable *t, const char *column, Datum value, bool isnull);
 extern int64 row_next_id(RowWriterTable *t);
 extern void row_insert(RowWriter *w, RowWriterTable *t);
-extern Relation row_table_relation(RowWriterTable *t);
-extern TupleTableSlot *row_fetch_slot(RowWriterTable *t);
 extern Datum slot_column(TupleTableSlot *slot, const char *column, bool *isnull);
 extern Datum slot_column_copy(TupleTableSlot *slot, const char *column, bool *isnull);
 extern Datum row_coerce(RowWriterTable *t, const char *column, Datum value);

@@ -41,7 +41,15 @@ typedef struct LineReader
 	Datum		gross;
 	SaleLine   *line;			/* the line whose recipes are being read */
 	Datum		rate;			/* the rate found, or 0 */
+	List	   *class_rates;	/* ClassRate: the rates found so far */
 } LineReader;
+
+/* The rate of a tax class on the sale's date (one per class: lines share them). */
+typedef struct ClassRate
+{
+	char	   *tax_class;
+	Datum		rate;
+} ClassRate;
 
 /* The missing VAT rate's own error, from pub.vat_rate_on. */
 static void
@@ -74,7 +82,17 @@ rate_in_force(TupleTableSlot *slot, void *arg)
 static Datum
 rate_on_date(LineReader *r, Datum tax_class)
 {
+	char	   *class = TextDatumGetCString(tax_class);
+	ClassRate  *found;
+	ListCell   *lc;
 	ScanKeyData keys[3];
+
+	foreach(lc, r->class_rates)
+	{
+		found = lfirst(lc);
+		if (strcmp(found->tax_class, class) == 0)
+			return found->rate;
+	}
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_TEXTEQ, r->h->country);
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ, tax_class);
@@ -82,10 +100,13 @@ rate_on_date(LineReader *r, Datum tax_class)
 	keys[0].sk_collation = DEFAULT_COLLATION_OID;
 	keys[1].sk_collation = DEFAULT_COLLATION_OID;
 	r->rate = (Datum) 0;
-	row_fetch_each(r->rates.rel, RelationGetPrimaryKeyIndex(r->rates.rel), keys, 3, r->snapshot,
-				   r->rates.slot, rate_in_force, r);
+	read_each(&r->rates, keys, 3, r->snapshot, rate_in_force, r);
 	if (r->rate == (Datum) 0)
 		raise_missing_rate(r->h, tax_class);
+	found = palloc(sizeof(ClassRate));
+	found->tax_class = class;
+	found->rate = r->rate;
+	r->class_rates = lappend(r->class_rates, found);
 	return r->rate;
 }
 
@@ -143,8 +164,7 @@ read_line(TupleTableSlot *slot, void *arg)
 
 		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(l->product_id));
 		r->line = l;
-		row_fetch_each(r->recipes.rel, RelationGetPrimaryKeyIndex(r->recipes.rel), &key, 1, r->snapshot,
-					   r->recipes.slot, add_recipe_use, r);
+		read_each(&r->recipes, &key, 1, r->snapshot, add_recipe_use, r);
 	}
 	return true;
 }
@@ -193,12 +213,12 @@ sale_lines_read(const SaleHeader *h, bool uses_stock, List **uses, Datum *gross)
 	r.uses_stock = uses_stock;
 	r.gross = num_int(0);
 	r.snapshot = RegisterSnapshot(locked_row_snapshot());
-	read_open(&lines, "sale_line");
-	read_open(&r.products, "product");
-	read_open(&r.rates, "vat_rate");
-	read_open(&r.recipes, "recipe_line");
+	read_open(&lines, "sale_line", NULL);
+	read_open(&r.products, "product", NULL);
+	read_open(&r.rates, "vat_rate", NULL);
+	read_open(&r.recipes, "recipe_line", NULL);
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(h->sale_id));
-	row_fetch_each(lines.rel, RelationGetPrimaryKeyIndex(lines.rel), &key, 1, r.snapshot, lines.slot, read_line, &r);
+	read_each(&lines, &key, 1, r.snapshot, read_line, &r);
 	read_close(&r.recipes);
 	read_close(&r.rates);
 	read_close(&r.products);

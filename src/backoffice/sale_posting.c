@@ -57,6 +57,7 @@
 #include "backoffice/numeric_ops.h"
 #include "backoffice/row_writer.h"
 #include "backoffice/sale_posting.h"
+#include "backoffice/table_reader.h"
 #include "backoffice/trigger_row.h"
 #include "backoffice/user_triggers.h"
 
@@ -97,9 +98,9 @@ check_totals(const SaleHeader *h, List *lines, Datum gross)
 
 /* The account of an amount, locked FOR KEY SHARE as journal_line's foreign key would; 0 when none. */
 static int64
-lock_account(Relation accounts, Oid index, Snapshot snapshot, TupleTableSlot *slot, int64 venue_id,
-			 const JournalAmount *a)
+lock_account(ReadTable *accounts, Snapshot snapshot, int64 venue_id, const JournalAmount *a)
 {
+	TupleTableSlot *slot = accounts->slot;
 	ScanKeyData keys[3];
 	bool		isnull;
 	bool		no_category;
@@ -110,7 +111,7 @@ lock_account(Relation accounts, Oid index, Snapshot snapshot, TupleTableSlot *sl
 	ScanKeyInit(&keys[2], 3, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(a->category));
 	keys[1].sk_collation = DEFAULT_COLLATION_OID;
 	keys[2].sk_collation = DEFAULT_COLLATION_OID;
-	if (!locked_row_fetch(accounts, index, keys, 3, LockTupleKeyShare, snapshot, slot))
+	if (!locked_row_fetch(accounts, keys, 3, LockTupleKeyShare, snapshot))
 		return 0;
 	/* A followed update may have moved the row off the key. */
 	category = slot_column(slot, "category", &no_category);
@@ -125,25 +126,20 @@ lock_account(Relation accounts, Oid index, Snapshot snapshot, TupleTableSlot *sl
 static void
 find_accounts(List *amounts, int64 venue_id)
 {
-	Oid			namespace = get_namespace_oid("pub", false);
-	Relation	accounts = table_open(get_relname_relid("account", namespace), RowShareLock);
-	Oid			index = get_relname_relid("account_role", namespace);
-	TupleTableSlot *slot = table_slot_create(accounts, NULL);
+	ReadTable	accounts;
 	Snapshot	snapshot = RegisterSnapshot(locked_row_snapshot());
 	ListCell   *lc;
 
-	if (!OidIsValid(index))
-		elog(ERROR, "index pub.account_role does not exist");
+	read_open_locking(&accounts, "account", "account_role", RowShareLock);
 	foreach(lc, amounts)
 	{
 		JournalAmount *a = lfirst(lc);
 
 		if (num_cmp(a->amount, num_int(0)) != 0)
-			a->account_id = lock_account(accounts, index, snapshot, slot, venue_id, a);
+			a->account_id = lock_account(&accounts, snapshot, venue_id, a);
 	}
+	read_close(&accounts);
 	UnregisterSnapshot(snapshot);
-	ExecDropSingleTupleTableSlot(slot);
-	table_close(accounts, NoLock);
 }
 
 /* An amount that becomes a line: not zero, with an account (else the entry won't balance). */

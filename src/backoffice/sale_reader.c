@@ -70,19 +70,19 @@ covering_period(TupleTableSlot *slot, void *arg)
 }
 
 static void
-read_closed_period(ReadTable *periods, Oid index, Snapshot snapshot, SaleHeader *h)
+read_closed_period(ReadTable *periods, Snapshot snapshot, SaleHeader *h)
 {
 	ScanKeyData keys[2];
 
 	ScanKeyInit(&keys[0], 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(h->venue_id));
 	ScanKeyInit(&keys[1], 2, BTGreaterEqualStrategyNumber, F_DATE_GE, h->business_date);
 	h->closed = NULL;
-	row_fetch_each(periods->rel, index, keys, 2, snapshot, periods->slot, covering_period, h);
+	read_each(periods, keys, 2, snapshot, covering_period, h);
 }
 
 /* Posted already: the entry with idempotency key sale:<id> exists. */
 static void
-read_posted(ReadTable *entries, Oid index, Snapshot snapshot, SaleHeader *h)
+read_posted(ReadTable *entries, Snapshot snapshot, SaleHeader *h)
 {
 	ScanKeyData keys[2];
 
@@ -90,7 +90,7 @@ read_posted(ReadTable *entries, Oid index, Snapshot snapshot, SaleHeader *h)
 	ScanKeyInit(&keys[1], 2, BTEqualStrategyNumber, F_TEXTEQ,
 				CStringGetTextDatum(psprintf("sale:%lld", (long long) h->sale_id)));
 	keys[1].sk_collation = DEFAULT_COLLATION_OID;
-	h->posted = row_fetch(entries->rel, index, keys, 2, snapshot, entries->slot);
+	h->posted = read_first(entries, keys, 2, snapshot);
 }
 
 static bool
@@ -116,8 +116,7 @@ read_payments(ReadTable *payments, Snapshot snapshot, SaleHeader *h)
 	h->methods = NIL;
 	h->amounts = NIL;
 	h->paid = num_int(0);
-	row_fetch_each(payments->rel, RelationGetPrimaryKeyIndex(payments->rel), &key, 1, snapshot,
-				   payments->slot, add_payment, h);
+	read_each(payments, &key, 1, snapshot, add_payment, h);
 }
 
 void
@@ -130,14 +129,14 @@ sale_read(int64 sale_id, SaleHeader *h)
 				entries,
 				payments;
 
-	read_open(&sales, "sale");
-	read_open(&venues, "venue");
-	read_open(&periods, "accounting_period");
-	read_open(&entries, "journal_entry");
-	read_open(&payments, "sale_payment");
+	read_open(&sales, "sale", NULL);
+	read_open(&venues, "venue", NULL);
+	read_open(&periods, "accounting_period", "accounting_period_venue");
+	read_open(&entries, "journal_entry", "journal_entry_venue_id_idempotency_key_key");
+	read_open(&payments, "sale_payment", NULL);
 	read_sale_row(&sales, &venues, snapshot, sale_id, h);
-	read_closed_period(&periods, pub_relation("accounting_period_venue"), snapshot, h);
-	read_posted(&entries, pub_relation("journal_entry_venue_id_idempotency_key_key"), snapshot, h);
+	read_closed_period(&periods, snapshot, h);
+	read_posted(&entries, snapshot, h);
 	read_payments(&payments, snapshot, h);
 	read_close(&payments);
 	read_close(&entries);

@@ -29,6 +29,7 @@
 #include "backoffice/numeric_ops.h"
 #include "backoffice/row_writer.h"
 #include "backoffice/sale_posting.h"
+#include "backoffice/table_reader.h"
 
 /* Adds quantity to the use of (category, item). */
 List *
@@ -99,16 +100,13 @@ key_int8(ScanKey key, Datum value)
 	ScanKeyInit(key, 1, BTEqualStrategyNumber, F_INT8EQ, value);
 }
 
-/* The stock item's own row (sku, par level) into slot, as the snapshot sees it. */
+/* The stock item's own row (sku, par level), as the snapshot sees it. */
 static TupleTableSlot *
-stock_item_row(Relation items, int64 id, Snapshot snapshot, TupleTableSlot *slot)
+stock_item_row(ReadTable *items, int64 id, Snapshot snapshot)
 {
-	ScanKeyData key;
-
-	key_int8(&key, Int64GetDatum(id));
-	if (!row_fetch(items, RelationGetPrimaryKeyIndex(items), &key, 1, snapshot, slot))
+	if (!read_by_id(items, id, snapshot))
 		elog(ERROR, "stock item %lld has a level but no row", (long long) id);
-	return slot;
+	return items->slot;
 }
 
 /* Negative stock where the venue forbids it: the error of pub.stock_movement_apply. */
@@ -181,32 +179,33 @@ List *
 sale_stock_move(RowWriter *w, RowWriterTable *levels, RowWriterTable *moves, List *uses,
 				int64 venue_id, int sign, bool allow_negative)
 {
-	Relation	rel = row_table_relation(levels);
-	Oid			pkey = RelationGetPrimaryKeyIndex(rel);
-	Relation	items = table_open(get_relname_relid("stock_item", RelationGetNamespace(rel)), AccessShareLock);
 	Snapshot	snapshot = RegisterSnapshot(locked_row_snapshot());
-	TupleTableSlot *level = row_fetch_slot(levels);
-	TupleTableSlot *item = table_slot_create(items, NULL);
+	ReadTable	level_rows;
+	TupleTableSlot *level;
+	ReadTable	items;
 	List	   *result = NIL;
 	ListCell   *lc;
 	bool		isnull;
 
+	read_open_locking(&level_rows, "stock_level", NULL, RowShareLock);
+	level = level_rows.slot;
+	read_open(&items, "stock_item", NULL);
 	foreach(lc, use_per_item(uses))
 	{
 		StockUse   *use = lfirst(lc);
 		ScanKeyData key;
 
 		key_int8(&key, Int64GetDatum(use->stock_item_id));
-		if (!locked_row_fetch(rel, pkey, &key, 1, LockTupleExclusive, snapshot, level) ||
+		if (!locked_row_fetch(&level_rows, &key, 1, LockTupleExclusive, snapshot) ||
 			DatumGetInt64(slot_column(level, "stock_item_id", &isnull)) != use->stock_item_id ||
 			DatumGetInt64(slot_column(level, "venue_id", &isnull)) != venue_id)
 			continue;			/* no level row: no movement, as 1.1's join */
 		result = lappend(result, move_level(w, levels, moves, level, use, sign, allow_negative,
-											stock_item_row(items, use->stock_item_id, snapshot, item)));
+											stock_item_row(&items, use->stock_item_id, snapshot)));
 	}
-	ExecDropSingleTupleTableSlot(item);
+	read_close(&items);
+	read_close(&level_rows);
 	UnregisterSnapshot(snapshot);
-	table_close(items, AccessShareLock);
 	return result;
 }
 

@@ -5,13 +5,11 @@
 # under callgrind twice, with 20 and 70 sales after 30 more warm-up ones, for
 # every trigger (full) and with user triggers disabled (bare):
 #   Ir per sale = (Ir(70) - Ir(20)) / 50.
-# The till's statements go through the simple protocol, as pgbench's do by
-# default; SALES_PROTOCOL=prepared PREPAREs them once and EXECUTEs them per
-# sale (the single-user backend has no extended protocol; this is its
-# equivalent of pgbench -M prepared: parsed and planned once).
+# The till's statements go through the simple protocol, as pgbench's do.
 #   SALES_VERSION (1.2) installs that version of the extension (1.1: the
-#   PL/pgSQL posting); PG_CONFIG, PBO_PORT as for test/pg_cluster.sh; runs as
-#   root or postgres.
+#   PL/pgSQL posting); SALES_PREPARED=1 runs them as prepared statements
+#   instead (no parse or plan per sale, as sale_cpu.py's psycopg does);
+#   PG_CONFIG, PBO_PORT as for test/pg_cluster.sh; runs as root or postgres.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -29,26 +27,24 @@ bash test/pg_cluster.sh start
 [ "$(id -u)" -ne 0 ] || chown -R postgres: "$work"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-protocol=${SALES_PROTOCOL:-simple}
-bind() {   # bind <statement> <v> <p>: the statement with $1 and $2 written in
-    local s=${1//\$1/$2}; echo "${s//\$2/$3}"
-}
 sales() {   # sales <mode> <n>: the statements of 30 + n sales, one per line
     verb=ENABLE; [ "$1" = bare ] && verb=DISABLE
     for t in sale sale_line sale_payment; do echo "ALTER TABLE pub.$t $verb TRIGGER USER"; done
     sale="INSERT INTO pub.sale (venue_id, idempotency_key) VALUES (\$1, 'ir' || txid_current())"
     lines="INSERT INTO pub.sale_line (sale_id, line_no, venue_id, product_id, quantity, unit_price) VALUES (lastval(), 1, \$1, \$2 + 1, 2, 5.60), (lastval(), 2, \$1, \$2 + 2, 1, 5.80), (lastval(), 3, \$1, \$2 + 3, 1, 8.50)"
     payment="INSERT INTO pub.sale_payment (sale_id, method, venue_id, amount) VALUES (lastval(), 'card', \$1, 25.50)"
-    if [ "$protocol" = prepared ]; then
-        echo "PREPARE sale(int) AS $sale"; echo "PREPARE lines(int, int) AS $lines"; echo "PREPARE payment(int) AS $payment"
+    if [ "${SALES_PREPARED:-0}" = 1 ]; then
+        echo "PREPARE sale(bigint) AS $sale"
+        echo "PREPARE lines(bigint, bigint) AS $lines"
+        echo "PREPARE payment(bigint) AS $payment"
     fi
     for ((i = 0; i < 30 + $2; i++)); do
         v=$((i % 4 + 1)); p=$(((v - 1) * 3))
         echo "BEGIN"
-        if [ "$protocol" = prepared ]; then
+        if [ "${SALES_PREPARED:-0}" = 1 ]; then
             echo "EXECUTE sale($v)"; echo "EXECUTE lines($v, $p)"; echo "EXECUTE payment($v)"
-        else
-            bind "$sale" "$v" "$p"; bind "$lines" "$v" "$p"; bind "$payment" "$v" "$p"
+        else   # the parameters written in
+            for s in "$sale" "$lines" "$payment"; do s=${s//\$1/$v}; echo "${s//\$2/$p}"; done
         fi
         echo "COMMIT"
     done
