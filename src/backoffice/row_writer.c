@@ -255,6 +255,12 @@ row_set(RowWriterTable *t, const char *column, Datum value, bool isnull)
 	t->slot->tts_isnull[i] = isnull;
 }
 
+Relation
+row_table_relation(RowWriterTable *t)
+{
+	return t->rel;
+}
+
 /*
  * value as column att stores it: numeric(p,s) rounded to its scale and
  * checked for overflow, as an INSERT would; other typmods are not written.

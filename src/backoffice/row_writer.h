@@ -18,6 +18,7 @@ extern RowWriterTable *row_writer_table(RowWriter *w, const char *relname, const
 extern void row_start(RowWriterTable *t);
 extern void row_start_from(RowWriterTable *t, TupleTableSlot *old);
 extern void row_set(RowWriterTable *t, const char *column, Datum value, bool isnull);
+extern Relation row_table_relation(RowWriterTable *t);
 extern int64 row_next_id(RowWriterTable *t);
 extern void row_insert(RowWriter *w, RowWriterTable *t);
 extern Datum slot_column(TupleTableSlot *slot, const char *column, bool *isnull);
