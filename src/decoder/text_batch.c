@@ -29,6 +29,7 @@ text_batch_init(TextBatch *batch, int limit)
 {
 	initStringInfo(&batch->buf);
 	batch->limit = limit;
+	batch->mode = TEXT_BATCH_UNDECIDED;
 	batch->lsn = InvalidXLogRecPtr;
 	batch->xid = InvalidTransactionId;
 }
@@ -36,42 +37,18 @@ text_batch_init(TextBatch *batch, int limit)
 /*
  * Only a walsender past START_REPLICATION streams: before it (and after),
  * its state is STARTUP, and the SQL functions it may run want one row per
- * line.  Only this process writes its own state, so no lock is needed.
+ * line.  Decided at the first line, when decoding has begun (the startup
+ * callback may run before the state changes), for the decoding context's
+ * life: a later START_REPLICATION or SQL call makes a new one.  Only this
+ * process writes its own state, so no lock is needed.
  */
-static inline bool
-batching(const TextBatch *batch)
-{
-	return batch->limit > 0 && am_walsender && MyWalSnd != NULL &&
-		MyWalSnd->state != WALSNDSTATE_STARTUP;
-}
-
-/* The buffer to render the next line into. */
-StringInfo
-text_line_begin(LogicalDecodingContext *ctx, TextBatch *batch)
-{
-	if (!batching(batch))
-	{
-		OutputPluginPrepareWrite(ctx, true);
-		return ctx->out;
-	}
-	if (batch->buf.len > 0)
-		appendStringInfoCharMacro(&batch->buf, '\n');
-	return &batch->buf;
-}
-
-/* The line is rendered: send it, or keep it until the batch is full. */
 void
-text_line_end(LogicalDecodingContext *ctx, TextBatch *batch)
+text_batch_decide(TextBatch *batch)
 {
-	if (!batching(batch))
-	{
-		OutputPluginWrite(ctx, true);
-		return;
-	}
-	batch->lsn = ctx->write_location;
-	batch->xid = ctx->write_xid;
-	if (batch->buf.len >= batch->limit)
-		text_batch_flush(ctx, batch);
+	bool		streaming = am_walsender && MyWalSnd != NULL &&
+		MyWalSnd->state != WALSNDSTATE_STARTUP;
+
+	batch->mode = batch->limit > 0 && streaming ? TEXT_BATCH_ON : TEXT_BATCH_OFF;
 }
 
 /*
