@@ -3,8 +3,8 @@
  *		Packing several event lines into one replication message when the
  *		plugin's text output goes to a streaming walsender.
  *
- * A walsender pays per message, not per byte: each OutputPluginWrite is a
- * CopyData message, a send() and timestamp checks.  So while streaming
+ * A walsender pays for every message: each OutputPluginWrite is a CopyData
+ * message, a send() and timestamp checks.  So while streaming
  * (START_REPLICATION, as pg_recvlogical does) lines are collected, '\n'
  * between them, and sent once they reach the "batch.bytes" limit or when
  * the plugin flushes at a commit or after an event outside a transaction.
