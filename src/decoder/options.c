@@ -15,6 +15,7 @@
 #include "mb/pg_wchar.h"
 #include "regex/regex.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 
 #include "decoder/options.h"
 
@@ -150,6 +151,25 @@ parse_skipped(DecoderOptions *opts, const char *value)
 	}
 }
 
+/*
+ * Bytes, with or without a unit as in postgresql.conf ("65536", "64kB");
+ * 0 turns batching off.  The cap keeps a message far below the 1 GB an
+ * allocation may take, and larger batches save nothing measurable.
+ */
+#define MAX_BATCH_BYTES (64 * 1024 * 1024)
+
+static int
+parse_batch_bytes(const char *option, const char *value)
+{
+	int			result;
+
+	if (!parse_int(value, &result, GUC_UNIT_BYTE, NULL) ||
+		result < 0 || result > MAX_BATCH_BYTES)
+		reject(option, value, "a size in bytes from 0 (one event per message) to 64MB, "
+			   "such as 65536 or 64kB");
+	return result;
+}
+
 static void
 set_defaults(DecoderOptions *opts)
 {
@@ -162,6 +182,7 @@ set_defaults(DecoderOptions *opts)
 	opts->tombstones = true;
 	opts->skip_truncate = true; /* Debezium's skipped.operations default is "t" */
 	opts->output = OUTPUT_VALUE;
+	opts->batch_bytes = DEFAULT_BATCH_BYTES;
 }
 
 void
@@ -206,6 +227,8 @@ decoder_parse_options(DecoderOptions *opts, List *defel_list)
 			parse_skipped(opts, value);
 		else if (strcmp(name, "output") == 0)
 			opts->output = parse_enum(name, value, output_choices);
+		else if (strcmp(name, "batch.bytes") == 0)
+			opts->batch_bytes = parse_batch_bytes(name, value);
 		else if (strcmp(name, "mask.volatile") == 0)
 			opts->mask_volatile = parse_bool_option(name, value);
 		else
@@ -216,7 +239,7 @@ decoder_parse_options(DecoderOptions *opts, List *defel_list)
 							 "time.precision.mode, binary.handling.mode, provide.transaction.metadata, "
 							 "tombstones.on.delete, table.include.list, table.exclude.list, "
 							 "message.prefix.include.list, message.prefix.exclude.list, "
-							 "skipped.operations, output, mask.volatile.")));
+							 "skipped.operations, output, batch.bytes, mask.volatile.")));
 	}
 	if (opts->include_list != NIL && opts->exclude_list != NIL)
 		ereport(ERROR,

@@ -35,6 +35,13 @@ typedef enum OutputMode
 	OUTPUT_RECORD
 } OutputMode;
 
+/*
+ * Lines a streaming walsender packs into one message, in bytes: 64kB was
+ * at or near the fastest of 8kB to 1MB, schemas on and off, in every run of
+ * test/bench/batch_sizes.py (test/bench/RESULTS.md).
+ */
+#define DEFAULT_BATCH_BYTES (64 * 1024)
+
 typedef struct DecoderOptions
 {
 	char	   *topic_prefix;
@@ -53,6 +60,7 @@ typedef struct DecoderOptions
 	List	   *message_include_list;	/* message prefixes, NIL = all */
 	List	   *message_exclude_list;
 	OutputMode	output;
+	int			batch_bytes;	/* walsender message size to batch lines to, 0 = off */
 	bool		mask_volatile;
 } DecoderOptions;
 

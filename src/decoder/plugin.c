@@ -4,10 +4,11 @@
  *		(Debezium's rules for each op, replica identity and key changes) and
  *		hand each one to the text output or to the relay's record sink.
  *
- * Each record is written on its own (one OutputPluginWrite per line, or one
- * sink call), and everything a change allocates lives in a memory context
- * reset after the change, so a transaction of any size decodes in bounded
- * memory.
+ * Each record is written on its own (one line, or one sink call); a
+ * streaming walsender packs lines into messages of at most about
+ * "batch.bytes", sent at each commit at the latest (text_batch.c).
+ * Everything a change allocates lives in a memory context reset after the
+ * change, so a transaction of any size decodes in bounded memory.
  */
 #include "postgres.h"
 
@@ -24,6 +25,7 @@
 #include "decoder/envelope.h"
 #include "decoder/options.h"
 #include "decoder/relation_cache.h"
+#include "decoder/text_batch.h"
 #include "json/json_writer.h"
 
 /* PostgreSQL 17 hands over HeapTuples instead of ReorderBufferTupleBufs. */
@@ -44,6 +46,7 @@ typedef struct DecoderState
 	MemoryContext change_cxt;	/* reset after every change */
 	StringInfoData key;
 	StringInfoData value;
+	TextBatch	batch;			/* text lines not yet sent to a walsender */
 	RowImage	images[2];		/* a change's new and old tuple, deformed */
 	int			image_natts;	/* room in their arrays */
 	MemoryContext cxt;			/* the decoding context's, for the arrays */
@@ -66,6 +69,7 @@ decoder_startup(LogicalDecodingContext *ctx, OutputPluginOptions *opt, bool is_i
 	envelope_session_init(&state->session, &state->opts);
 	initStringInfo(&state->key);
 	initStringInfo(&state->value);
+	text_batch_init(&state->batch, state->opts.batch_bytes);
 	state->txn_topic = psprintf("%s.transaction", state->opts.topic_prefix);
 	state->message_topic = psprintf("%s.message", state->opts.topic_prefix);
 	MemoryContextSwitchTo(old);
@@ -106,13 +110,14 @@ typedef void (*RenderFn) (StringInfo buf, const Event *ev);
 /*
  * Emit one Kafka record; a NULL key writer means a null key, a NULL value
  * writer a tombstone (which the "value" text output leaves out).  Text
- * output renders straight into ctx->out, so each line is built once.
+ * output renders straight into its line's buffer, so each line is built once.
  */
 static void
 emit(LogicalDecodingContext *ctx, const char *topic, RenderFn key, RenderFn value,
 	 const Event *ev, TransactionId xid, XLogRecPtr end_lsn)
 {
 	DecoderState *state = ctx->output_plugin_private;
+	StringInfo	out;
 
 	if (state->sink)
 	{
@@ -138,26 +143,26 @@ emit(LogicalDecodingContext *ctx, const char *topic, RenderFn key, RenderFn valu
 	}
 	if (value == NULL && state->opts.output == OUTPUT_VALUE)
 		return;
-	OutputPluginPrepareWrite(ctx, true);
+	out = text_line_begin(ctx, &state->batch);
 	if (state->opts.output == OUTPUT_VALUE)
-		value(ctx->out, ev);
+		value(out, ev);
 	else
 	{
-		json_append_lit(ctx->out, "{\"topic\":");
-		json_append_cstring(ctx->out, topic);
-		json_append_lit(ctx->out, ",\"key\":");
+		json_append_lit(out, "{\"topic\":");
+		json_append_cstring(out, topic);
+		json_append_lit(out, ",\"key\":");
 		if (key)
-			key(ctx->out, ev);
+			key(out, ev);
 		else
-			json_append_lit(ctx->out, "null");
-		json_append_lit(ctx->out, ",\"value\":");
+			json_append_lit(out, "null");
+		json_append_lit(out, ",\"value\":");
 		if (value)
-			value(ctx->out, ev);
+			value(out, ev);
 		else
-			json_append_lit(ctx->out, "null");
-		json_append_char(ctx->out, '}');
+			json_append_lit(out, "null");
+		json_append_char(out, '}');
 	}
-	OutputPluginWrite(ctx, true);
+	text_line_end(ctx, &state->batch);
 }
 
 static void
@@ -257,6 +262,8 @@ decoder_commit(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr co
 		state->session.last_commit_time = txn->xact_time.commit_time;
 	}
 	state->txn.id = NULL;
+	/* a consumer waiting for this transaction gets all of it now */
+	text_batch_flush(ctx, &state->batch);
 }
 
 typedef enum RowSlot
@@ -483,6 +490,9 @@ decoder_message(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, XLogRecPtr l
 	emit(ctx, state->message_topic, render_message_key, render_message, &ev,
 		 transactional ? txn->xid : InvalidTransactionId,
 		 transactional ? txn->end_lsn : lsn);
+	/* outside a transaction, no commit follows to send it */
+	if (!transactional)
+		text_batch_flush(ctx, &state->batch);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(state->change_cxt);
 }

@@ -1,14 +1,20 @@
 /*
  * stream_count.c
  *		Streams a logical replication slot up to an end LSN and prints how
- *		many messages and bytes the output plugin sent, discarding the data.
+ *		many messages, lines and bytes the output plugin sent, discarding
+ *		the data.
  *
  * The benchmark's consumer: unlike pg_recvlogical it makes no system call per
  * message, and unlike the SQL functions it builds no tuplestore, so the time
  * measured is the walsender's (decoding, the plugin, the protocol).
  *
- *	usage: stream_count CONNINFO SLOT END_LSN [option=value ...]
- *	prints: <messages> <bytes>
+ * With -l the messages are text whose lines are separated by '\n' (our
+ * plugin packs several events into one message): lines are counted, and the
+ * separators are not counted as bytes, so both figures compare with the SQL
+ * function's rows and their octet_length.  Without it a message is a line.
+ *
+ *	usage: stream_count [-l] CONNINFO SLOT END_LSN [option=value ...]
+ *	prints: <messages> <lines> <bytes>
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +31,21 @@ read_u64(const char *p)
 	for (int i = 0; i < 8; i++)
 		v = (v << 8) | (unsigned char) p[i];
 	return v;
+}
+
+/* '\n' separators in a message's data */
+static uint64_t
+count_newlines(const char *p, size_t len)
+{
+	uint64_t	n = 0;
+	const char *end = p + len;
+
+	while ((p = memchr(p, '\n', end - p)) != NULL)
+	{
+		n++;
+		p++;
+	}
+	return n;
 }
 
 static uint64_t
@@ -83,13 +104,17 @@ main(int argc, char **argv)
 	PGresult   *res;
 	uint64_t	end,
 				messages = 0,
+				separators = 0,
 				bytes = 0;
 	char	   *buf;
 	int			len;
+	int			lines = argc > 1 && strcmp(argv[1], "-l") == 0;
 
+	argc -= lines;
+	argv += lines;
 	if (argc < 4)
 	{
-		fprintf(stderr, "usage: stream_count CONNINFO SLOT END_LSN [option=value ...]\n");
+		fprintf(stderr, "usage: stream_count [-l] CONNINFO SLOT END_LSN [option=value ...]\n");
 		return 2;
 	}
 	end = parse_lsn(argv[3]);
@@ -115,6 +140,8 @@ main(int argc, char **argv)
 				break;
 			messages++;
 			bytes += len - 25;
+			if (lines)
+				separators += count_newlines(buf + 25, len - 25);
 		}
 		else if (buf[0] == 'k' && len >= 17 && read_u64(buf + 1) >= end)
 			break;
@@ -125,7 +152,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s", PQerrorMessage(conn));
 		return 1;
 	}
-	printf("%llu %llu\n", (unsigned long long) messages, (unsigned long long) bytes);
+	printf("%llu %llu %llu\n", (unsigned long long) messages,
+		   (unsigned long long) (messages + separators),
+		   (unsigned long long) (bytes - separators));
 	PQfinish(conn);
 	return 0;
 }

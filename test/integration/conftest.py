@@ -98,6 +98,11 @@ def connect(dbname="postgres", autocommit=True):
     return psycopg.connect(dbname=dbname, autocommit=autocommit)
 
 
+def bindir():
+    """The PostgreSQL programs of the installation under test (pg_recvlogical, …)."""
+    return sh(os.environ.get("PG_CONFIG", "pg_config"), "--bindir")
+
+
 def wait_for_postgres(timeout=60):
     deadline = time.time() + timeout
     while True:

@@ -2,21 +2,9 @@
 where the startup callback runs outside any transaction: events arrive one
 per line, as in the SQL functions."""
 import json
-import os
 import subprocess
 
-import psycopg
-
-
-def connect():
-    return psycopg.connect(host=os.environ["PGHOST"], port=os.environ["PGPORT"],
-                           user=os.environ.get("PGUSER", "postgres"), dbname="postgres",
-                           autocommit=True)
-
-
-def bindir():
-    return subprocess.run([os.environ.get("PG_CONFIG", "pg_config"), "--bindir"], check=True,
-                          stdout=subprocess.PIPE, text=True).stdout.strip()
+from conftest import bindir, connect
 
 
 def test_decoder_streams_records_through_pg_recvlogical():
