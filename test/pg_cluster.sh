@@ -37,14 +37,27 @@ start() {
 
 stop() {
     [ -f "$data/postmaster.pid" ] || return 0
-    as_pg "$bindir/pg_ctl" -D "$data" -m "${1:-fast}" -w -t 120 stop >/dev/null || true
+    as_pg "$bindir/pg_ctl" -D "$data" -m "${1:-fast}" -w -t 120 stop >/dev/null && return 0
+    # A server that does not stop is a bug to see, not to wait out: show who
+    # is left (and where, with gdb), then stop it immediately and fail.
+    pm=$(head -1 "$data/postmaster.pid")
+    echo "pg_cluster.sh: the server did not stop (${1:-fast}) in 120 s; left:" >&2
+    ps -o pid,stat,wchan:24,args --ppid "$pm" >&2 || true
+    if command -v gdb >/dev/null; then
+        for pid in $(ps -o pid= --ppid "$pm"); do
+            gdb -p "$pid" -batch -ex "thread apply all bt 12" 2>/dev/null | grep '^#\|^Thread' >&2 || true
+        done
+    fi
+    tail -40 "$PBO_DIR/server.log" >&2 || true
+    as_pg "$bindir/pg_ctl" -D "$data" -m immediate -w -t 60 stop >/dev/null || true
+    return 1
 }
 
 case "${1:-}" in
     start) start ;;
     stop) stop "${2:-fast}" ;;
-    restart) stop "${2:-fast}"; start ;;
-    destroy) stop immediate; rm -rf "$PBO_DIR" ;;
+    restart) rc=0; stop "${2:-fast}" || rc=$?; start; exit $rc ;;
+    destroy) stop immediate || true; rm -rf "$PBO_DIR" ;;
     env) echo "PGHOST=$PBO_DIR PGPORT=$PBO_PORT PGUSER=postgres PBO_DATA=$data PBO_DIR=$PBO_DIR" ;;
     *) echo "usage: $0 start|stop [mode]|restart [mode]|destroy|env" >&2; exit 2 ;;
 esac
