@@ -13,6 +13,12 @@ the phase's end LSN twice, each timed:
     discards), which adds the walsender's per-message protocol work; ours
     packs several lines into a message (option batch.bytes), so its rows are
     counted as lines.
+A last contender, the bench-only plugin test/bench/fixed_output, writes a line
+of exactly as many bytes per change as ours does with schemas on and does
+nothing else: its rate through the SQL function is the ceiling there for any
+plugin writing that many bytes, so it tells how much of a gap is ours and how
+much the interface's.  (Through the walsender it sends a message per line,
+so it is no ceiling for ours, which packs lines into messages.)
 Prints rows/s per method, bytes/row, lines per walsender message, and our
 ratio to each peer; for the SQL
 function also rows per second of the backend's CPU time (user + system, from
@@ -44,7 +50,10 @@ CONTENDERS = [
     ("pgoutput (binary, proto 1)", "pgoutput",
      {"proto_version": "1", "publication_names": "bench"}),
 ]
+# Ours with schemas on writes 3,172 bytes per inserted row (3,173 per update).
+CEILING = ("ceiling: 3,172 bytes/row, no work", "fixed_output", {"bytes": "3172"})
 OURS, PEERS = CONTENDERS[:2], CONTENDERS[2:]
+CONTENDERS = CONTENDERS + [CEILING]
 
 
 HERE = Path(__file__).resolve().parent
@@ -62,6 +71,29 @@ def build_stream_count():
                     str(src), "-lpq"], check=True)
 
 
+def install_fixed_output():
+    pg_config = os.environ.get("PG_CONFIG", "pg_config")
+    subprocess.run(["make", "-s", "-C", str(HERE / "fixed_output"), f"PG_CONFIG={pg_config}", "install"],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def allow_fixed_output(admin):
+    """Debian's 15.19+ only lets listed libraries act as output plugins: add
+    the bench plugin to the list (undone by forbid_fixed_output)."""
+    if not admin.execute("SELECT 1 FROM pg_settings WHERE name = 'output_plugin_libraries'").fetchone():
+        return
+    names = [n.strip() for n in admin.execute("SHOW output_plugin_libraries").fetchone()[0].split(",") if n.strip()]
+    if "fixed_output" not in names:
+        admin.execute("ALTER SYSTEM SET output_plugin_libraries = " + ", ".join(names + ["fixed_output"]))
+        admin.execute("SELECT pg_reload_conf()")
+
+
+def forbid_fixed_output(admin):
+    if admin.execute("SELECT 1 FROM pg_settings WHERE name = 'output_plugin_libraries'").fetchone():
+        admin.execute("ALTER SYSTEM RESET output_plugin_libraries")
+        admin.execute("SELECT pg_reload_conf()")
+
+
 def connect(dbname):
     return psycopg.connect(host=os.environ["PGHOST"], port=os.environ["PGPORT"],
                            user=os.environ.get("PGUSER", "postgres"), dbname=dbname,
@@ -70,6 +102,7 @@ def connect(dbname):
 
 def setup():
     with connect("postgres") as admin:
+        allow_fixed_output(admin)
         for (slot,) in admin.execute("SELECT slot_name FROM pg_replication_slots WHERE database = %s",
                                      (DB,)).fetchall():
             admin.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
@@ -174,7 +207,7 @@ def measure(conn, slots, rows, endpos, repeat):
         # Our value output is one line per row change, the same through both
         # interfaces: anything else means the numbers do not measure what
         # they claim to.
-        if plugin == "pub_backoffice" and not lines == wal_lines == rows:
+        if plugin in ("pub_backoffice", "fixed_output") and not lines == wal_lines == rows:
             raise SystemExit(f"{name}: {lines} lines (SQL), {wal_lines} lines in {messages} messages "
                              f"(walsender) for {rows} row changes")
         if wal_size != size:
@@ -195,6 +228,9 @@ def report(phase, rows, results):
         for i, method in enumerate(("SQL", "walsender", "SQL by backend CPU time")):
             ratios = ", ".join(f"{results[ours][i] / results[p][i]:.2f}x {p}" for p, _, _ in PEERS)
             print(f"  {ours}, {method}: {ratios}")
+    ceiling, schemas_on, wal2json = results[CEILING[0]], results[OURS[1][0]], results[PEERS[0][0]]
+    print(f"  {CEILING[0]}, SQL: {ceiling[0] / wal2json[0]:.2f}x {PEERS[0][0]};"
+          f" {OURS[1][0]} reaches {schemas_on[0] / ceiling[0]:.0%} of it")
 
 
 def main():
@@ -205,6 +241,7 @@ def main():
                     help="decode each slot this many times per interface and keep the fastest")
     a = ap.parse_args()
     build_stream_count()
+    install_fixed_output()
     setup()
     with connect(DB) as conn:
         slots = create_slots(conn, "insert")
@@ -216,6 +253,8 @@ def main():
         for (slot,) in conn.execute("SELECT slot_name FROM pg_replication_slots WHERE database = %s",
                                     (DB,)).fetchall():
             conn.execute("SELECT pg_drop_replication_slot(%s)", (slot,))
+    with connect("postgres") as admin:
+        forbid_fixed_output(admin)
     print("decoder throughput on the same WAL, 1,000-row transactions; SQL = peek function, walsender = START_REPLICATION"
           + (f"; fastest of {a.repeat} decodes each" if a.repeat > 1 else ""))
     report("inserts", a.rows, inserts)
