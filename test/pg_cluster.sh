@@ -4,6 +4,7 @@
 #   choose where; PG_CONFIG chooses which installation.  Runs the server as
 #   the postgres user when started as root (PostgreSQL refuses root).
 #   `env` prints the variables clients need (PGHOST, PGPORT, PGUSER, PBO_DATA).
+#   PBO_STOP_TIMEOUT (default 120) bounds how long `stop` waits for the server.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 PBO_PORT=${PBO_PORT:-54329}
@@ -37,11 +38,12 @@ start() {
 
 stop() {
     [ -f "$data/postmaster.pid" ] || return 0
-    as_pg "$bindir/pg_ctl" -D "$data" -m "${1:-fast}" -w -t 120 stop >/dev/null && return 0
+    local limit=${PBO_STOP_TIMEOUT:-120}
+    as_pg "$bindir/pg_ctl" -D "$data" -m "${1:-fast}" -w -t "$limit" stop >/dev/null && return 0
     # A server that does not stop is a bug to see, not to wait out: show who
     # is left (and where, with gdb), then stop it immediately and fail.
     pm=$(head -1 "$data/postmaster.pid")
-    echo "pg_cluster.sh: the server did not stop (${1:-fast}) in 120 s; left:" >&2
+    echo "pg_cluster.sh: the server did not stop (${1:-fast}) in $limit s; left:" >&2
     ps -o pid,stat,wchan:24,args --ppid "$pm" >&2 || true
     if command -v gdb >/dev/null; then
         for pid in $(ps -o pid= --ppid "$pm"); do

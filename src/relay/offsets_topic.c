@@ -13,6 +13,7 @@
 #include "utils/timestamp.h"
 
 #include "relay/ack_tracker.h"
+#include "relay/kafka_wait.h"
 #include "relay/offsets_topic.h"
 #include "relay/producer.h"
 #include "relay/relay_settings.h"
@@ -41,8 +42,10 @@ offsets_topic_ensure(char *err, size_t errlen)
 	nt = rd_kafka_NewTopic_new(topic, 1, -1, why, sizeof(why));
 	rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
 	rd_kafka_CreateTopics(rk, &nt, 1, NULL, q);
-	ev = rd_kafka_queue_poll(q, ADMIN_TIMEOUT_MS);
-	if (ev == NULL)
+	ev = kafka_wait_event(q, ADMIN_TIMEOUT_MS);
+	if (ev == NULL && kafka_wait_stopped())
+		snprintf(err, errlen, "shutdown requested while creating topic \"%s\"", topic);
+	else if (ev == NULL)
 		snprintf(err, errlen, "timed out creating topic \"%s\"", topic);
 	else
 	{
@@ -82,34 +85,31 @@ parse_record(const rd_kafka_message_t *m)
 	return result;
 }
 
+/*
+ * Read our records from the start up to the end of the partition, which
+ * librdkafka reports as PARTITION_EOF (with read_committed: the last stable
+ * offset; the last offset itself is a transaction marker, never a message).
+ */
 static bool
 read_partition(rd_kafka_t *rk, const char *topic, XLogRecPtr *lsn, char *err, size_t errlen)
 {
-	int64_t		lo, hi;
-	rd_kafka_resp_err_t e;
 	rd_kafka_topic_partition_list_t *parts;
 	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), READ_TIMEOUT_MS);
+	rd_kafka_resp_err_t last_error = RD_KAFKA_RESP_ERR__TIMED_OUT;
 
-	e = rd_kafka_query_watermark_offsets(rk, topic, 0, &lo, &hi, READ_TIMEOUT_MS);
-	if (e)
-	{
-		snprintf(err, errlen, "could not read topic \"%s\": %s", topic, rd_kafka_err2str(e));
-		return false;
-	}
-	if (hi <= lo)
-		return true;
 	parts = rd_kafka_topic_partition_list_new(1);
-	rd_kafka_topic_partition_list_add(parts, topic, 0)->offset = lo;
+	rd_kafka_topic_partition_list_add(parts, topic, 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
 	rd_kafka_assign(rk, parts);
 	rd_kafka_topic_partition_list_destroy(parts);
-	while (GetCurrentTimestamp() < deadline)
+	/* Polled in slices: the consumer fetches on its own threads meanwhile. */
+	while (GetCurrentTimestamp() < deadline && !kafka_wait_stopped())
 	{
-		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 200);
+		rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, KAFKA_SLICE_MS);
 		bool		done;
 
 		if (m == NULL)
 			continue;
-		done = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF || (m->err == 0 && m->offset >= hi - 1);
+		done = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
 		if (m->err == 0)
 		{
 			XLogRecPtr	found = parse_record(m);
@@ -117,11 +117,17 @@ read_partition(rd_kafka_t *rk, const char *topic, XLogRecPtr *lsn, char *err, si
 			if (!XLogRecPtrIsInvalid(found))
 				*lsn = found;
 		}
+		else if (!done)
+			last_error = m->err;
 		rd_kafka_message_destroy(m);
 		if (done)
 			return true;
 	}
-	snprintf(err, errlen, "timed out reading topic \"%s\"", topic);
+	if (kafka_wait_stopped())
+		snprintf(err, errlen, "shutdown requested while reading topic \"%s\"", topic);
+	else
+		snprintf(err, errlen, "could not read topic \"%s\": %s", topic,
+				 rd_kafka_err2str(last_error));
 	return false;
 }
 
@@ -154,8 +160,8 @@ offsets_topic_read(XLogRecPtr *lsn, char *err, size_t errlen)
 	}
 	offsets_topic_name(topic, sizeof(topic));
 	ok = read_partition(rk, topic, lsn, err, errlen);
-	rd_kafka_consumer_close(rk);
-	rd_kafka_destroy(rk);
+	/* Nothing to commit or leave: closing would only wait on the brokers. */
+	kafka_destroy(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 	return ok;
 }
 

@@ -14,7 +14,9 @@
 
 #include "nodes/parsenodes.h"
 #include "nodes/value.h"
+#include "utils/timestamp.h"
 
+#include "relay/kafka_wait.h"
 #include "relay/producer.h"
 #include "relay/relay_settings.h"
 #include "relay/relay_status.h"
@@ -27,6 +29,8 @@ static char delivery_error[256];
 static char broker_error[256];
 static bool broker_error_pending = false;
 static bool brokers_down = false;
+/* Delivery reports served, failed ones too: how a flush sees progress. */
+static uint64 delivery_reports = 0;
 
 /* Acknowledged since the last publish_counts(): the view is updated per poll. */
 static uint64 acked_events = 0;
@@ -43,6 +47,7 @@ on_delivery(rd_kafka_t *k, const rd_kafka_message_t *msg, void *opaque)
 {
 	uint64		seq = (uint64) (uintptr_t) msg->_private;
 
+	delivery_reports++;
 	if (tracker == NULL)
 		return;					/* purged while closing: no longer matters */
 	if (msg->err)
@@ -282,12 +287,14 @@ producer_close(void)
 {
 	if (rk == NULL)
 		return;
-	rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+	/* Not waiting for broker threads: one may be stuck, e.g. on a lookup. */
+	rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT |
+				   RD_KAFKA_PURGE_F_NON_BLOCKING);
 	tracker = NULL;
 	rd_kafka_poll(rk, 0);
 	publish_counts();
 	topic_handles_release();
-	rd_kafka_destroy(rk);
+	kafka_destroy(rk, 0);
 	rk = NULL;
 }
 
@@ -359,15 +366,26 @@ producer_inject_fatal_error(void)
 }
 
 bool
-producer_flush(int timeout_ms)
+producer_flush(int timeout_ms, int stall_ms)
 {
-	bool		flushed;
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+	TimestampTz progress = GetCurrentTimestamp();
 
 	if (rk == NULL)
 		return true;
-	flushed = rd_kafka_flush(rk, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
+	while (rd_kafka_outq_len(rk) > 0)
+	{
+		uint64		reports = delivery_reports;
+		TimestampTz now = GetCurrentTimestamp();
+
+		if (now >= deadline || TimestampDifferenceExceeds(progress, now, stall_ms))
+			break;
+		(void) rd_kafka_flush(rk, KAFKA_SLICE_MS);
+		if (delivery_reports != reports)
+			progress = GetCurrentTimestamp();
+	}
 	publish_counts();
-	return flushed;
+	return rd_kafka_outq_len(rk) == 0;
 }
 
 bool
@@ -411,7 +429,9 @@ tx_error(rd_kafka_error_t *e, char *err, size_t errlen)
 {
 	if (e == NULL)
 		return true;
-	snprintf(err, errlen, "Kafka transaction: %s", rd_kafka_error_string(e));
+	snprintf(err, errlen, "Kafka transaction: %s%s", rd_kafka_error_string(e),
+			 rd_kafka_error_is_retriable(e) && kafka_wait_stopped() ?
+			 " (given up for shutdown)" : "");
 	rd_kafka_error_destroy(e);
 	return false;
 }
@@ -419,7 +439,7 @@ tx_error(rd_kafka_error_t *e, char *err, size_t errlen)
 bool
 producer_init_transactions(int timeout_ms, bool *unsupported, char *err, size_t errlen)
 {
-	rd_kafka_error_t *e = rd_kafka_init_transactions(rk, timeout_ms);
+	rd_kafka_error_t *e = kafka_wait_txn(rk, rd_kafka_init_transactions, timeout_ms);
 
 	*unsupported = e != NULL &&
 		(rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE ||
@@ -437,7 +457,7 @@ producer_begin_transaction(char *err, size_t errlen)
 bool
 producer_commit_transaction(int timeout_ms, char *err, size_t errlen)
 {
-	return tx_error(rd_kafka_commit_transaction(rk, timeout_ms), err, errlen);
+	return tx_error(kafka_wait_txn(rk, rd_kafka_commit_transaction, timeout_ms), err, errlen);
 }
 
 void

@@ -32,7 +32,11 @@ extern ProduceResult producer_send(const char *topic, int topic_len,
 extern void producer_poll(int timeout_ms);
 /* librdkafka's own fault injection: raise a fatal error as a broker could. */
 extern void producer_inject_fatal_error(void);
-extern bool producer_flush(int timeout_ms);
+/*
+ * Wait for what is queued while Kafka keeps acknowledging it: at most
+ * timeout_ms in all and stall_ms without a delivery report.
+ */
+extern bool producer_flush(int timeout_ms, int stall_ms);
 
 /* A fatal producer error (or a failed delivery); message in err. */
 extern bool producer_failed(char *err, size_t errlen);
@@ -44,7 +48,10 @@ extern bool producer_unsupported(void);
 /* Whether any acknowledgement arrived since the last call. */
 extern bool producer_acked_recently(void);
 
-/* Kafka transactions (exactly_once). Each returns false with err set. */
+/*
+ * Kafka transactions (exactly_once). Each returns false with err set; init
+ * and commit give way to a shutdown request (kafka_wait.h).
+ */
 extern bool producer_init_transactions(int timeout_ms, bool *unsupported,
 									   char *err, size_t errlen);
 extern bool producer_begin_transaction(char *err, size_t errlen);

@@ -38,7 +38,13 @@
 
 /* WAL records decoded per unit of work at most, so SIGHUP etc. stay prompt. */
 #define MAX_RECORDS_PER_STEP 100000
+/*
+ * Closing waits for acknowledgements while Kafka gives them, but a fast
+ * shutdown must not wait on a broker that stopped answering.
+ */
 #define SHUTDOWN_FLUSH_MS 10000
+#define SHUTDOWN_STALL_MS 2000
+#define SHUTDOWN_ABORT_MS 2000
 #define MAX_BACKOFF_MS 30000
 #define KAFKA_TXN_TIMEOUT_MS 60000
 
@@ -146,7 +152,7 @@ begin_kafka_txn(void)
 static bool
 commit_kafka_txn_at(XLogRecPtr end_lsn)
 {
-	char		err[256];
+	char		err[256] = "the offsets record could not be produced";
 
 	if (!session.in_kafka_txn)
 		return false;
@@ -154,8 +160,8 @@ commit_kafka_txn_at(XLogRecPtr end_lsn)
 	if (!offsets_topic_write(end_lsn) ||
 		!producer_commit_transaction(KAFKA_TXN_TIMEOUT_MS, err, sizeof(err)))
 	{
-		relay_status_error(LOG, "could not commit the Kafka transaction ending at %X/%X",
-						   LSN_FORMAT_ARGS(end_lsn));
+		relay_status_error(LOG, "could not commit the Kafka transaction ending at %X/%X: %s",
+						   LSN_FORMAT_ARGS(end_lsn), err);
 		session.abandon = session.yield = true;
 		return false;
 	}
@@ -179,6 +185,8 @@ static void stop_decoding(void);
 static void
 relay_sink(LogicalDecodingContext *ctx, const DecoderRecord *r, void *arg)
 {
+	if (ShutdownRequestPending)
+		session.abandon = session.yield = true;		/* a big transaction can take long */
 	if (session.abandon)
 		return;
 	if (r->kind == DECODER_RECORD_TXN_END)
@@ -517,6 +525,11 @@ rewind_to_slot(void)
 					 session.backoff_ms, PG_WAIT_EXTENSION);
 	ResetLatch(MyLatch);
 	session.backoff_ms = Min(Max(session.backoff_ms * 2, 100), MAX_BACKOFF_MS);
+	if (ShutdownRequestPending)
+	{
+		session.status = SESSION_RETRY;
+		return;
+	}
 	(void) relay_session_open();
 }
 
@@ -535,7 +548,7 @@ heartbeat(void)
 	char		key[NAMEDATALEN * 2];
 	char		value[64];
 
-	if (relay_heartbeat_interval_ms <= 0)
+	if (relay_heartbeat_interval_ms <= 0 || ShutdownRequestPending)
 		return;
 	if (session.exactly_once && (session.abandon || !ack_tracker_idle(&session.tracker)))
 		return;
@@ -614,11 +627,16 @@ relay_session_close(void)
 	session.abandon = true;
 	if (session.in_kafka_txn)
 	{
-		/* Stopped inside a unit of work: Kafka must not keep half of it. */
-		producer_abort_transaction(SHUTDOWN_FLUSH_MS);
+		/*
+		 * Stopped inside a unit of work: Kafka must not keep half of it.  An
+		 * abort that times out is finished by the next producer with our
+		 * transactional.id, which fences this one.
+		 */
+		producer_abort_transaction(SHUTDOWN_ABORT_MS);
 		session.in_kafka_txn = false;
 	}
-	if (!producer_flush(SHUTDOWN_FLUSH_MS))
+	/* In exactly_once only commits move the slot: acknowledgements don't. */
+	if (!session.exactly_once && !producer_flush(SHUTDOWN_FLUSH_MS, SHUTDOWN_STALL_MS))
 		ereport(LOG,
 				(errmsg("pub_backoffice relay stopped with events unacknowledged by Kafka"),
 				 errdetail("They will be sent again from the slot's confirmed position.")));

@@ -37,6 +37,13 @@ class Broker:
     def kill(self):
         sh("bash", BROKER, "kill", env=self.env)
 
+    def pause(self):
+        """SIGSTOP: to its clients the broker hangs, connections open."""
+        sh("bash", BROKER, "pause", env=self.env)
+
+    def resume(self):
+        sh("bash", BROKER, "resume", env=self.env)
+
     def stop(self):
         sh("bash", BROKER, "stop", check=False, env=self.env)
 
@@ -150,6 +157,16 @@ class Relay:
 
     def stop_postgres(self, mode="fast"):
         sh("bash", CLUSTER, "stop", mode)
+
+    def stop_postgres_within(self, limit, mode="fast"):
+        """Stop PostgreSQL; fail if that takes longer than limit seconds
+        (pg_cluster.sh then says who was left and stops it immediately).
+        Returns the seconds it took."""
+        started = time.time()
+        r = subprocess.run(["bash", CLUSTER, "stop", mode], capture_output=True, text=True,
+                           env=dict(os.environ, PBO_STOP_TIMEOUT=str(limit)))
+        assert r.returncode == 0, f"{mode} stop did not finish in {limit} s:\n{r.stderr}"
+        return time.time() - started
 
     def start_postgres(self):
         """Start PostgreSQL unless it is up (after a worker crash the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A single-node Apache Kafka broker (KRaft, combined broker+controller) on
-# 127.0.0.1 for the tests:  start | stop | kill | restart | env | fetch.
+# 127.0.0.1 for the tests:  start | stop | kill | restart | pause | resume | env | fetch.
 #   KAFKA_VERSION (default 4.1.1; 3.9.x works too; 2.8.x starts a KRaft node
 #   without transactions) picks the release, fetched
 #   with Maven from Maven Central into ~/.cache/pub_backoffice/kafka-<ver>/.
@@ -141,8 +141,11 @@ case "${1:-}" in
     start) start ;;
     kill) signal KILL ;;                      # crash: data kept for a restart
     restart) signal TERM; start ;;
+    # A hung broker: connections stay open and nothing answers.
+    pause) running && kill -STOP "$(cat "$pidfile")" ;;
+    resume) ! running || kill -CONT "$(cat "$pidfile")" ;;
     stop) signal TERM; rm -rf "$KAFKA_DIR" ;;
     env) echo "KAFKA_BOOTSTRAP=$(bootstrap 2>/dev/null || echo none) KAFKA_DIR=$KAFKA_DIR KAFKA_VERSION=$KAFKA_VERSION" \
               "KAFKA_SASL_SSL=127.0.0.1:$(cat "$KAFKA_DIR/sport" 2>/dev/null) KAFKA_CA=$KAFKA_DIR/tls/ca.pem" ;;
-    *) echo "usage: $0 start|stop|kill|restart|env|fetch" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|kill|restart|pause|resume|env|fetch" >&2; exit 2 ;;
 esac
