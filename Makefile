@@ -16,8 +16,9 @@ SQL_PARTS  = $(sort $(wildcard sql/extension/*.sql))
 SQL_1_1    = $(sort $(wildcard sql/extension/1.1/*.sql))
 SQL_1_2    = $(sort $(wildcard sql/extension/1.2/*.sql))
 SQL_1_3    = $(sort $(wildcard sql/extension/1.3/*.sql))
+SQL_1_4    = $(sort $(wildcard sql/extension/1.4/*.sql))
 DATA_built = pub_backoffice--1.0.sql pub_backoffice--1.0--1.1.sql pub_backoffice--1.1--1.2.sql \
-              pub_backoffice--1.2--1.3.sql
+              pub_backoffice--1.2--1.3.sql pub_backoffice--1.3--1.4.sql
 
 # Every sql/*.sql is a pg_regress test with its expected/*.out.
 REGRESS      = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
@@ -69,5 +70,6 @@ pub_backoffice--1.0.sql: $(SQL_PARTS)
 pub_backoffice--1.0--1.1.sql: $(SQL_1_1)
 pub_backoffice--1.1--1.2.sql: $(SQL_1_2)
 pub_backoffice--1.2--1.3.sql: $(SQL_1_3)
+pub_backoffice--1.3--1.4.sql: $(SQL_1_4)
 $(DATA_built):
 	cat $^ > $@

@@ -97,7 +97,7 @@ SELECT * FROM pub.trial_balance(:v, '2026-07-31');
 SELECT * FROM pub.stock_valuation(:v);
 SELECT sum(value) AS stock_value FROM pub.stock_valuation(:v);
 
--- Z report for Saturday 20 June: card 65.00 (1 sale), cash 48.70 (1 sale).
+-- Z report for Saturday 20 June: card 65.00 (1 sale), cash 48.70 (1 sale), no tips.
 SELECT * FROM pub.z_report(:v, '2026-06-20');
 -- Cash flow June-July: cash in 91.30, card in 87.80, nothing paid out yet.
 SELECT * FROM pub.cash_flow(:v, '2026-06-01', '2026-07-31');

@@ -67,7 +67,7 @@ SELECT * FROM pub.profit_and_loss(:v, '2026-04-01', '2026-06-30');
 SELECT * FROM pub.trial_balance(:v, '2026-06-30');
 -- Cash flow Q2: cash in 144.00; card in 316.00; bank out 288.00.
 SELECT * FROM pub.cash_flow(:v, '2026-04-01', '2026-06-30');
--- Z report 10 April: card 171.00.
+-- Z report 10 April: card 171.00, no tips.
 SELECT * FROM pub.z_report(:v, '2026-04-10');
 -- Pour cost: draught 68.16 / 200.00 = 34.08%; food 22.50 / 150.00 = 15.00%;
 -- soft drinks 8.00 / 33.33 = 24.00%.

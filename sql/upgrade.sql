@@ -1,7 +1,7 @@
 -- Upgrading 1.0 (back office, decoder, relay) to 1.1 (documents in),
--- 1.2 (the sale posting in C) and 1.3 (a sale's total from its lines'
--- rounded amounts) keeps the data and adds the new functions;
--- the default version installed directly is the same.
+-- 1.2 (the sale posting in C), 1.3 (a sale's total from its lines'
+-- rounded amounts) and 1.4 (tips in the Z report) keeps the data and adds
+-- the new functions; the default version installed directly is the same.
 DROP EXTENSION IF EXISTS pub_backoffice CASCADE;
 CREATE EXTENSION pub_backoffice VERSION '1.0';
 \set VERBOSITY terse
@@ -58,6 +58,26 @@ SELECT pub.record_sale(jsonb_build_object('venue_id', :v, 'idempotency_key', 'af
 SELECT sum(l.debit) FILTER (WHERE a.role IN ('cash', 'card')) AS paid, sum(l.debit) = sum(l.credit) AS balanced
   FROM pub.journal_entry e JOIN pub.journal_line l ON l.entry_id = e.id JOIN pub.account a ON a.id = l.account_id
  WHERE e.idempotency_key = 'sale:' || (SELECT id FROM pub.sale WHERE idempotency_key = 'after-1.3');
+
+-- 1.4: the Z report shows the tips by payment method beside the takings, and
+-- what was collected.  A Square order's 1.00 card tip booked under 1.3 shows
+-- after the update; the report is still for managers and the accountant
+-- only (the update drops and creates it), commented, with its search_path.
+SELECT pub.map_pos_product(:v, 'square', 'SQ-PINT', :guinness);
+SELECT pub.ingest_square_order(:v, '{"id": "ORD-UPGRADE", "state": "COMPLETED", "version": 1, "closed_at": "2026-07-12T21:30:00Z",
+  "line_items": [{"uid": "p", "catalog_object_id": "SQ-PINT", "quantity": "1", "total_money": {"amount": 560, "currency": "EUR"},
+     "total_tax_money": {"amount": 105, "currency": "EUR"}, "applied_taxes": [{"tax_uid": "t23"}]}],
+  "taxes": [{"uid": "t23", "percentage": "23", "type": "INCLUSIVE", "scope": "LINE_ITEM"}],
+  "tenders": [{"id": "T", "type": "CARD", "amount_money": {"amount": 660, "currency": "EUR"},
+               "tip_money": {"amount": 100, "currency": "EUR"}}]}') ->> 'tip' AS tip_1_3;
+SELECT * FROM pub.z_report(:v, '2026-07-12');
+ALTER EXTENSION pub_backoffice UPDATE TO '1.4';
+SELECT extversion FROM pg_extension WHERE extname = 'pub_backoffice';
+SELECT * FROM pub.z_report(:v, '2026-07-12');
+SELECT r AS role, has_function_privilege(r, 'pub.z_report(bigint, date)', 'EXECUTE') AS may_run
+  FROM unnest(ARRAY['public', 'pub_till', 'pub_manager', 'pub_accountant']) r;
+SELECT obj_description('pub.z_report(bigint, date)'::regprocedure, 'pg_proc') LIKE 'Z report%' AS commented,
+       p.proconfig, p.prosecdef, p.provolatile FROM pg_proc p WHERE p.oid = 'pub.z_report(bigint, date)'::regprocedure;
 
 -- Every object the update created belongs to the extension, as on a new install.
 SELECT count(*) AS objects_outside_extension
