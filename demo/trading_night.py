@@ -1,9 +1,10 @@
 """A trading night at The Copper Kettle, through the back office and the relay.
 
 Several tills record sales at a steady rate through pub.record_sale; part way
-through a supplier invoice is booked, near the end a stocktake finds a keg
-short.  Then the night's reports are printed, and the change events the relay
-put in Kafka are counted and one is shown.
+through a supplier invoice is booked and two tables pay through Square with a
+tip, near the end a stocktake finds a keg short.  Then the night's reports are
+printed, and the change events the relay put in Kafka are counted and one is
+shown.
 """
 import argparse
 import json
@@ -75,6 +76,26 @@ class Night:
             c.execute("SELECT pub.book_invoice(%s)", (json.dumps(doc),))
         return "invoice LDW-2026-1123 booked: 2 kegs of Guinness, a case of tonic"
 
+    def square_orders(self):
+        """Two tables pay through Square with a tip: four pints by card, two in cash."""
+        pint_id, pint_price = self.products["Pint of Guinness"]
+        closed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with connect(self.args.db) as c:
+            c.execute("SELECT pub.map_pos_product(%s::bigint, 'square', 'SQ-GUINNESS-PINT', %s::bigint)", (self.venue, pint_id))
+            for oid, tender, qty, tip in (("SQ-DEMO-1", "CARD", 4, 500), ("SQ-DEMO-2", "CASH", 2, 200)):
+                gross = int(Decimal(pint_price) * 100) * qty   # Square's money is in cents
+                order = {"id": oid, "state": "COMPLETED", "version": 1, "closed_at": closed,
+                         "line_items": [{"uid": "pints", "catalog_object_id": "SQ-GUINNESS-PINT", "quantity": str(qty),
+                                         "total_money": {"amount": gross, "currency": "EUR"},
+                                         "total_tax_money": {"amount": round(gross * 23 / 123), "currency": "EUR"},
+                                         "applied_taxes": [{"tax_uid": "vat23"}]}],
+                         "taxes": [{"uid": "vat23", "percentage": "23", "type": "INCLUSIVE", "scope": "LINE_ITEM"}],
+                         "tenders": [{"id": f"{oid}-T", "type": tender,
+                                      "amount_money": {"amount": gross + tip, "currency": "EUR"},
+                                      "tip_money": {"amount": tip, "currency": "EUR"}}]}
+                c.execute("SELECT pub.ingest_square_order(%s::bigint, %s::jsonb)", (self.venue, json.dumps(order)))
+        return "Square: two tables paid, with a €5.00 card tip and a €2.00 cash tip (owed to staff)"
+
     def stocktake(self):
         """Count the Guinness: the keg on tap weighs 3 litres lighter than the books say."""
         with connect(self.args.db) as c:
@@ -99,7 +120,7 @@ class Night:
         threads = [threading.Thread(target=self.till, args=(n + 1, per_till, interval)) for n in range(a.tills)]
         for t in threads:
             t.start()
-        done_events = {0.4: self.delivery, 0.8: self.stocktake}
+        done_events = {0.4: self.delivery, 0.6: self.square_orders, 0.8: self.stocktake}
         tty, shown = sys.stdout.isatty(), -1
         while any(t.is_alive() for t in threads):
             time.sleep(0.5)
@@ -140,7 +161,8 @@ def table(conn, title, sql, params=()):
 def reports(db, venue):
     with connect(db) as c:
         today = "(now() AT TIME ZONE 'Europe/Dublin')::date"
-        table(c, "Z report (takings by payment method)", f"SELECT * FROM pub.z_report(%s::bigint, {today})", (venue,))
+        table(c, "Z report (takings, tips and what was collected, by payment method)",
+              f"SELECT * FROM pub.z_report(%s::bigint, {today})", (venue,))
         table(c, "Stock below par: reorder suggestions", "SELECT * FROM pub.reorder_suggestions(%s::bigint)", (venue,))
         table(c, "Stocktake variance", """SELECT * FROM pub.stocktake_variance(
                   (SELECT max(id) FROM pub.stocktake WHERE venue_id = %s::bigint))""", (venue,))
